@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// InvScale: large-scale imaging inverse problems (CT first) with plug-and-play solvers.
+// Module layout and dependency direction: see docs/architecture.md (arrows point down only).
+import PackageDescription
+
+let package = Package(
+    name: "InvScale",
+    products: [
+        .executable(name: "invscale", targets: ["invscale"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages, each behind a small shim header.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Formats", dependencies: ["Tensor", "CZlib"]),
+        .target(name: "Physics", dependencies: ["Tensor", "CFFTW"]),
+        .target(name: "Metrics", dependencies: ["Tensor"]),
+        .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats"]),
+        .target(name: "Bench", dependencies: ["Tensor", "Formats", "Physics", "Datasets", "Metrics"]),
+        .executableTarget(name: "invscale", dependencies: [
+            "Bench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Datasets"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Formats"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "CLITests", dependencies: ["invscale", "Formats"]),
+    ]
+)

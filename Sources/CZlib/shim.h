@@ -1,0 +1,3 @@
+#pragma once
+// zlib (Debian's zlib1g-dev): deflate and crc32 for PNG.
+#include <zlib.h>

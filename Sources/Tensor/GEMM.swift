@@ -1,0 +1,35 @@
+import CBLAS
+
+/// Matrix products through OpenBLAS (`cblas_sgemm`, row-major). OpenBLAS's thread count follows
+/// the shared `ThreadPool` (see `ThreadPool.configure(threads:)`).
+public enum GEMM {
+    /// `C = alpha · op(A) · op(B) + beta · C` with row-major matrices; `op(A)` is `m×k`,
+    /// `op(B)` is `k×n`, and `lda`, `ldb`, `ldc` are the row strides of the stored matrices.
+    public static func multiply(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        _ = ThreadPool.shared
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+extension Tensor {
+    /// The matrix product of two rank-2 tensors `[m, k] × [k, n] → [m, n]`.
+    public func matmul(_ other: Tensor) throws -> Tensor {
+        guard rank == 2, other.rank == 2, shape[1] == other.shape[0] else {
+            throw TensorError.invalidShape("matmul: expected [m, k] × [k, n], got \(shape) × \(other.shape)")
+        }
+        let (m, k, n) = (shape[0], shape[1], other.shape[1])
+        var result = Tensor(shape: [m, n])
+        if m == 0 || n == 0 { return result }
+        let a = storage.pointer, b = other.storage.pointer
+        result.withUnsafeMutableBufferPointer { c in
+            GEMM.multiply(transposeA: false, transposeB: false, m: m, n: n, k: k,
+                          a: a, lda: Swift.max(k, 1), b: b, ldb: Swift.max(n, 1), c: c.baseAddress!, ldc: n)
+        }
+        return result
+    }
+}
