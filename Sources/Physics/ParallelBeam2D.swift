@@ -98,30 +98,27 @@ public struct ParallelBeam2D: LinearOperator {
                              into image: UnsafeMutablePointer<Float>) {
         guard !selected.isEmpty else { return }
         let n = geometry.size, g = geometry.detectorCount, pad = JosephLines.padding
-        let stride = n + 2 * pad, block = 8
+        let stride = n + 2 * pad, block = 8, slack = 8
         parallelFor((n + block - 1) / block) { task in
             let lineRange = (task * block)..<min(n, task * block + block)
-            let direct = UnsafeMutablePointer<Float>.allocate(capacity: block * stride)
-            let shifted = UnsafeMutablePointer<Float>.allocate(capacity: block * stride)
-            defer { direct.deallocate(); shifted.deallocate() }
-            direct.initialize(repeating: 0, count: block * stride)
-            shifted.initialize(repeating: 0, count: block * stride)
+            let sums = UnsafeMutablePointer<Float>.allocate(capacity: block * stride + slack)
+            defer { sums.deallocate() }
+            sums.initialize(repeating: 0, count: block * stride + slack)
             for a in selected {
                 let angle = angles[a]
                 for line in lineRange where !lines.isEmpty(line) {
-                    let local = (line - lineRange.lowerBound) * stride
-                    let detectors = angle.detectorRange(line: line, first: lines.first[line],
-                                                        last: lines.last[line], detectors: g)
+                    let (first, last) = (lines.first[line], lines.last[line])
+                    let detectors = angle.detectorRange(line: line, first: first, last: last, detectors: g)
                     JosephKernels.backproject(sinogram: sinogram + a * g, base: angle.base(line: line),
                                               step: angle.detectorStep, detectors: detectors,
-                                              into: direct + local, shifted: shifted + local)
+                                              first: first + pad, last: last + pad,
+                                              into: sums + (line - lineRange.lowerBound) * stride)
                 }
             }
             for line in lineRange where !lines.isEmpty(line) {
-                let local = (line - lineRange.lowerBound) * stride
+                let local = sums + (line - lineRange.lowerBound) * stride + pad
                 for m in lines.first[line]...lines.last[line] {
-                    let value = direct[local + m + pad] + shifted[local + m + pad - 1]
-                    if alongRows { image[line * n + m] += value } else { image[m * n + line] += value }
+                    if alongRows { image[line * n + m] += local[m] } else { image[m * n + line] += local[m] }
                 }
             }
         }

@@ -1,0 +1,47 @@
+import Formats
+import Tensor
+
+/// Reads arrays handed in by users and gives them the `[B, C, …]` layout our operators use.
+public enum ArrayLayout {
+    /// An array read from a file with batch and channel axes in front.
+    public struct Batched {
+        /// The array as `[B, C, …]`.
+        public let tensor: Tensor
+        /// Axes added in front (to be removed again from outputs).
+        public let addedAxes: Int
+
+        /// `output` with the axes that were added to the input removed again.
+        public func restore(_ output: Tensor) throws -> Tensor {
+            guard addedAxes > 0 else { return output }
+            return try output.reshaped(Array(output.shape.dropFirst(addedAxes)))
+        }
+    }
+
+    /// Reads `path` and accepts a 2-D array `[H, W]` (treated as `[1, 1, H, W]`) or `[B, C, H, W]`;
+    /// `expected` names the last two extents (e.g. "N, N") for the error message.
+    public static func readPlanar(_ path: String, lastTwo: (Int, Int), expected: String) throws -> Batched {
+        let tensor = try NPY.read(path: path)
+        let batched: Batched
+        switch tensor.rank {
+        case 2: batched = Batched(tensor: try tensor.reshaped([1, 1] + tensor.shape), addedAxes: 2)
+        case 4: batched = Batched(tensor: tensor, addedAxes: 0)
+        default:
+            throw FormatError(file: path, "expected an array [\(expected)] or [B, C, \(expected)], got shape \(tensor.shape)")
+        }
+        guard batched.tensor.shape[2] == lastTwo.0, batched.tensor.shape[3] == lastTwo.1 else {
+            throw FormatError(file: path, "expected an array [\(expected)] = [\(lastTwo.0), \(lastTwo.1)] (or with [B, C] in front), got shape \(tensor.shape)")
+        }
+        return batched
+    }
+
+    /// Reads an image for metrics: `[H, W]`, `[D, H, W]` (a volume), `[B, C, H, W]` or `[B, C, D, H, W]`.
+    public static func readImage(_ path: String) throws -> Tensor {
+        let tensor = try NPY.read(path: path)
+        switch tensor.rank {
+        case 2, 3: return try tensor.reshaped([1, 1] + tensor.shape)
+        case 4, 5: return tensor
+        default:
+            throw FormatError(file: path, "expected an image [H, W], a volume [D, H, W], or [B, C, H, W] / [B, C, D, H, W], got shape \(tensor.shape)")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Summary of repeated wall-clock timings, in seconds.
+public struct TimingStats: Sendable, Codable, Equatable {
+    /// Median of the timed runs.
+    public let median_s: Double
+    /// Fastest run.
+    public let min_s: Double
+    /// Slowest run.
+    public let max_s: Double
+    /// Number of timed runs (warm-up excluded).
+    public let runs: Int
+    /// Median CPU time of the process per run (all threads), when measured. On a shared machine it
+    /// moves much less than wall time with other load.
+    public let cpu_median_s: Double?
+
+    /// Statistics of wall-clock `samples` (at least one) and optional CPU-time samples.
+    public init(samples: [Double], cpuSamples: [Double] = []) {
+        precondition(!samples.isEmpty, "TimingStats: no samples")
+        let sorted = samples.sorted()
+        median_s = TimingStats.median(sorted)
+        min_s = sorted[0]
+        max_s = sorted[sorted.count - 1]
+        runs = sorted.count
+        cpu_median_s = cpuSamples.isEmpty ? nil : TimingStats.median(cpuSamples.sorted())
+    }
+
+    private static func median(_ sorted: [Double]) -> Double {
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}
+
+/// Wall-clock timing of a piece of work.
+public enum Stopwatch {
+    /// Seconds on a monotonic clock.
+    public static func now() -> Double { seconds(CLOCK_MONOTONIC) }
+
+    /// CPU seconds used by the process so far, all threads together.
+    public static func processCPU() -> Double { seconds(CLOCK_PROCESS_CPUTIME_ID) }
+
+    private static func seconds(_ clock: clockid_t) -> Double {
+        var spec = timespec()
+        clock_gettime(clock, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+    }
+
+    /// Runs `body` once untimed (warm-up), then `repetitions` times timed.
+    public static func measure(repetitions: Int, _ body: () throws -> Void) rethrows -> TimingStats {
+        try body()
+        var samples: [Double] = [], cpuSamples: [Double] = []
+        for _ in 0..<max(1, repetitions) {
+            let (start, cpuStart) = (now(), processCPU())
+            try body()
+            samples.append(now() - start)
+            cpuSamples.append(processCPU() - cpuStart)
+        }
+        return TimingStats(samples: samples, cpuSamples: cpuSamples)
+    }
+}

@@ -1,0 +1,31 @@
+import FoundationEssentials
+import Glibc
+
+/// Whole-file reads and atomic writes whose failures become a `FormatError` naming the path.
+enum FileIO {
+    /// The contents of the file at `path`.
+    static func read(_ path: String) throws -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw FormatError(file: path, "cannot read file (\(reason(error)))")
+        }
+    }
+
+    /// Replaces the file at `path` with `data`, through a temporary file and a rename.
+    static func write(_ data: Data, to path: String) throws {
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw FormatError(file: path, "cannot write file (\(reason(error)))")
+        }
+    }
+
+    /// The operating system's wording for the cause of a Foundation file error, when it has one.
+    private static func reason(_ error: any Error) -> String {
+        if let cocoa = error as? CocoaError, let posix = cocoa.underlying as? POSIXError {
+            return String(cString: strerror(posix.code.rawValue))
+        }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `invscale` command-line tool.
+@main
+struct InvScaleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invscale",
+        abstract: "Reconstruct and benchmark large-scale imaging inverse problems (CT) with plug-and-play solvers.",
+        subcommands: [DatasetCommand.self, OperatorCommand.self, FBPCommand.self, MetricsCommand.self, BenchCommand.self])
+}
