@@ -32,10 +32,11 @@ let package = Package(
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
-        .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Datasets"]),
+        .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Datasets", "Metrics"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Formats"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "CLITests", dependencies: ["invscale", "Formats"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench"]),
     ]
 )

@@ -45,9 +45,13 @@ public final class ThreadPool: @unchecked Sendable {
         }
     }
 
-    /// Stops and joins the workers. A pool must be shut down before it is dropped, because each
-    /// worker holds a reference to it.
+    /// Waits for a loop in flight, then stops and joins the workers; later loops on this pool run
+    /// serially on their caller. A pool must be shut down before it is dropped, because each worker
+    /// holds a reference to it.
     public func shutdown() {
+        while !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+            sched_yield()
+        }
         pthread_mutex_lock(mutex)
         shuttingDown = true
         pthread_cond_broadcast(wake)
@@ -59,7 +63,7 @@ public final class ThreadPool: @unchecked Sendable {
     /// Runs `body(i)` for every `i` in `0..<count`, spread over the pool's threads.
     public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
         guard count > 0 else { return }
-        guard count > 1, !workers.isEmpty,
+        guard count > 1, threadCount > 1,
               busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else {
             for index in 0..<count { body(index) }

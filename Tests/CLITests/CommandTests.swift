@@ -1,0 +1,90 @@
+import Formats
+import Foundation
+import Tensor
+import Testing
+
+@Suite("invscale commands")
+struct CommandTests {
+    @Test("dataset export writes the arrays, geometry.json and preview.png")
+    func datasetExport() throws {
+        let folder = try CLI.temporaryFolder()
+        let result = try CLI.run(["dataset", "tomography_2d", "--img-size", "48", "--num-angles", "10",
+                                  "--num-operators", "3", "--noise-level", "0.02", "--export", folder])
+        #expect(result.status == 0, "\(result.error)")
+        let truth = try NPY.read(path: "\(folder)/ground_truth.npy")
+        #expect(truth.shape == [1, 1, 48, 48])
+        let shapes = try (0..<3).map { try NPY.read(path: "\(folder)/measurement_\($0).npy").shape }
+        #expect(shapes == [[1, 1, 4, 48], [1, 1, 3, 48], [1, 1, 3, 48]])
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/geometry.json")))
+        let geometry = try #require(json as? [String: Any])
+        #expect(geometry["detector_count"] as? Int == 48)
+        let operators = try #require(geometry["operators"] as? [[String: Any]])
+        #expect(operators.map { $0["first_angle_index"] as? Int } == [0, 4, 7])
+        let png = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/preview.png"))
+        #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+    }
+
+    @Test("op parallel2d forward and adjoint from files satisfy the dot-product test")
+    func operatorFiles() throws {
+        let folder = try CLI.temporaryFolder()
+        var random = SystemRandomNumberGenerator()
+        let x = Tensor(shape: [20, 20], values: (0..<400).map { _ in Float.random(in: -1...1, using: &random) })
+        let y = Tensor(shape: [7, 29], values: (0..<203).map { _ in Float.random(in: -1...1, using: &random) })
+        try NPY.write(x, to: "\(folder)/x.npy")
+        try NPY.write(y, to: "\(folder)/y.npy")
+        let forward = try CLI.run(["op", "parallel2d", "--size", "20", "--angles", "7", "--full",
+                                   "\(folder)/x.npy", "\(folder)/ax.npy"])
+        let adjoint = try CLI.run(["op", "parallel2d", "--size", "20", "--angles", "7", "--full", "--adjoint",
+                                   "\(folder)/y.npy", "\(folder)/aty.npy", "--threads", "1"])
+        #expect(forward.status == 0 && adjoint.status == 0, "\(forward.error) \(adjoint.error)")
+        let ax = try NPY.read(path: "\(folder)/ax.npy"), aty = try NPY.read(path: "\(folder)/aty.npy")
+        #expect(ax.shape == [7, 29])
+        #expect(aty.shape == [20, 20])
+        let left = ax.dot(y), right = x.dot(aty)
+        #expect(abs(left - right) <= 1e-5 * abs(left))
+    }
+
+    @Test("fbp and metrics: a noiseless scan reconstructs well and metrics prints JSON")
+    func fbpAndMetrics() throws {
+        let folder = try CLI.temporaryFolder()
+        _ = try CLI.run(["dataset", "tomography_2d", "--img-size", "64", "--num-angles", "90", "--noise-level", "0",
+                         "--export", folder])
+        let fbp = try CLI.run(["fbp", "--size", "64", "--angles", "90", "\(folder)/measurement_0.npy", "\(folder)/fbp.npy"])
+        #expect(fbp.status == 0, "\(fbp.error)")
+        let metrics = try CLI.run(["metrics", "\(folder)/ground_truth.npy", "\(folder)/fbp.npy"])
+        #expect(metrics.status == 0, "\(metrics.error)")
+        let scores = try #require(try JSONSerialization.jsonObject(with: Data(metrics.output.utf8)) as? [String: Double])
+        #expect((scores["psnr"] ?? 0) > 20)
+        #expect((scores["ssim"] ?? 0) > 0.5)
+        #expect((scores["mse"] ?? 1) < 0.01)
+    }
+
+    @Test("bench projector --json prints one object with the timed cases")
+    func benchJSON() throws {
+        let result = try CLI.run(["bench", "projector", "--size", "32", "--angles", "8", "--reps", "2", "--json",
+                                  "--threads", "2"])
+        #expect(result.status == 0, "\(result.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let cases = try #require(object["cases"] as? [String: [String: Any]])
+        #expect(Set(cases.keys) == ["forward", "adjoint"])
+        for name in ["forward", "adjoint"] {
+            let stats = try #require(cases[name])
+            #expect(stats["runs"] as? Int == 2)
+            #expect((stats["min_s"] as? Double ?? -1) <= (stats["median_s"] as? Double ?? -2))
+            #expect((stats["median_s"] as? Double ?? -1) <= (stats["max_s"] as? Double ?? -2))
+        }
+        #expect(object["threads"] as? Int == 2)
+        #expect(object["size"] as? Int == 32)
+        #expect((object["peak_rss_mb"] as? Double ?? 0) > 0)
+    }
+
+    @Test("every subcommand has --help", arguments: [
+        ["--help"], ["dataset", "tomography_2d", "--help"], ["op", "parallel2d", "--help"], ["fbp", "--help"],
+        ["metrics", "--help"], ["bench", "projector", "--help"],
+    ])
+    func help(arguments: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 0)
+        #expect(result.output.contains("USAGE"))
+    }
+}
