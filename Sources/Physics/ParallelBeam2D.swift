@@ -47,7 +47,8 @@ public struct ParallelBeam2D: LinearOperator {
                     buffers.load(image: input.baseAddress! + item * n * n,
                                  rows: angles.contains { $0.alongRows }, columns: angles.contains { !$0.alongRows })
                     let sinogram = output.baseAddress! + item * count * g
-                    parallelFor(count) { a in project(angle: a, from: buffers, into: sinogram + a * g) }
+                    let groups = angleGroups
+                    parallelFor(groups.count) { task in project(angles: groups[task], from: buffers, into: sinogram) }
                 }
             }
         }
@@ -60,17 +61,20 @@ public struct ParallelBeam2D: LinearOperator {
         var result = Tensor(shape: domainShape(batch: batch, channels: channels))
         let rowAngles = angles.indices.filter { angles[$0].alongRows }
         let columnAngles = angles.indices.filter { !angles[$0].alongRows }
-        var weighted = [Float](repeating: 0, count: count * g)
+        // Each angle's row, times its crossing length, with two zeros on each side.
+        let stride = g + 4
+        var weighted = [Float](repeating: 0, count: count * stride)
         result.withUnsafeMutableBufferPointer { output in
             y.withUnsafeBufferPointer { input in
                 weighted.withUnsafeMutableBufferPointer { scaled in
+                    let rows = UnsafePointer(scaled.baseAddress! + 2)
                     for item in 0..<(batch * channels) {
                         for a in 0..<count {
-                            for k in 0..<g { scaled[a * g + k] = angles[a].weight * input[(item * count + a) * g + k] }
+                            for k in 0..<g { scaled[a * stride + 2 + k] = angles[a].weight * input[(item * count + a) * g + k] }
                         }
                         let image = output.baseAddress! + item * n * n
-                        backproject(UnsafePointer(scaled.baseAddress!), angles: rowAngles, alongRows: true, into: image)
-                        backproject(UnsafePointer(scaled.baseAddress!), angles: columnAngles, alongRows: false, into: image)
+                        backproject(rows, stride: stride, angles: rowAngles, alongRows: true, into: image)
+                        backproject(rows, stride: stride, angles: columnAngles, alongRows: false, into: image)
                     }
                 }
             }
@@ -78,24 +82,48 @@ public struct ParallelBeam2D: LinearOperator {
         return result
     }
 
-    /// One sinogram row: the sum over visible lines of the interpolated samples, times the
-    /// crossing length.
-    private func project(angle a: Int, from buffers: PaddedImage, into row: UnsafeMutablePointer<Float>) {
-        let angle = angles[a], n = geometry.size, g = geometry.detectorCount
-        let source = angle.alongRows ? buffers.rows : buffers.columns
-        for line in 0..<n where !lines.isEmpty(line) {
-            let detectors = angle.detectorRange(line: line, first: lines.first[line], last: lines.last[line], detectors: g)
-            JosephKernels.project(line: source + line * buffers.stride, base: angle.base(line: line),
-                                  step: angle.detectorStep, detectors: detectors, into: row)
+    /// Angles projected together: up to 8 consecutive angles walking the same buffer.
+    private var angleGroups: [[Int]] {
+        var groups: [[Int]] = []
+        for along in [true, false] {
+            let selected = angles.indices.filter { angles[$0].alongRows == along }
+            for start in stride(from: 0, to: selected.count, by: 8) {
+                groups.append(Array(selected[start..<min(selected.count, start + 8)]))
+            }
         }
-        for k in 0..<g { row[k] *= angle.weight }
+        return groups
     }
 
-    /// Adds the back projection of the (already weighted) sinogram rows `angles` into `image`,
-    /// walking rows or columns. Lines are handled in blocks, one block per task; each pixel sums
-    /// its angles in index order, so the result does not depend on the thread count.
-    private func backproject(_ sinogram: UnsafePointer<Float>, angles selected: [Int], alongRows: Bool,
-                             into image: UnsafeMutablePointer<Float>) {
+    /// The sinogram rows of `group`: for each angle, the sum over visible lines of the interpolated
+    /// samples, times the crossing length. The lines are visited in chunks that stay in cache while
+    /// every angle of the group reads them; each row still sums its lines in index order. Rows
+    /// accumulate in scratch with room for whole blocks of 8 detectors.
+    private func project(angles group: [Int], from buffers: PaddedImage, into sinogram: UnsafeMutablePointer<Float>) {
+        let n = geometry.size, g = geometry.detectorCount, rowLength = g + 8, chunk = 32
+        let source = angles[group[0]].alongRows ? buffers.rows : buffers.columns
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: group.count * rowLength)
+        defer { sums.deallocate() }
+        sums.initialize(repeating: 0, count: group.count * rowLength)
+        for start in stride(from: 0, to: n, by: chunk) {
+            for (slot, a) in group.enumerated() {
+                let angle = angles[a]
+                for line in start..<min(n, start + chunk) where !lines.isEmpty(line) {
+                    let blocks = angle.detectorBlocks(line: line, first: lines.first[line], last: lines.last[line], detectors: g)
+                    JosephKernels.project(line: source + line * buffers.stride, base: angle.base(line: line),
+                                          step: angle.detectorStep, blocks: blocks, into: sums + slot * rowLength)
+                }
+            }
+        }
+        for (slot, a) in group.enumerated() {
+            for k in 0..<g { sinogram[a * g + k] = angles[a].weight * sums[slot * rowLength + k] }
+        }
+    }
+
+    /// Adds the back projection of the (already weighted, padded) sinogram rows `angles` into
+    /// `image`, walking rows or columns. Lines are handled in blocks, one block per task; each
+    /// pixel sums its angles in index order, so the result does not depend on the thread count.
+    private func backproject(_ sinogram: UnsafePointer<Float>, stride rowStride: Int, angles selected: [Int],
+                             alongRows: Bool, into image: UnsafeMutablePointer<Float>) {
         guard !selected.isEmpty else { return }
         let n = geometry.size, g = geometry.detectorCount, pad = JosephLines.padding
         let stride = n + 2 * pad, block = 8, slack = 8
@@ -107,11 +135,9 @@ public struct ParallelBeam2D: LinearOperator {
             for a in selected {
                 let angle = angles[a]
                 for line in lineRange where !lines.isEmpty(line) {
-                    let (first, last) = (lines.first[line], lines.last[line])
-                    let detectors = angle.detectorRange(line: line, first: first, last: last, detectors: g)
-                    JosephKernels.backproject(sinogram: sinogram + a * g, base: angle.base(line: line),
-                                              step: angle.detectorStep, detectors: detectors,
-                                              first: first + pad, last: last + pad,
+                    JosephKernels.backproject(sinogram: sinogram + a * rowStride, detectors: g,
+                                              base: angle.base(line: line), step: angle.detectorStep,
+                                              first: lines.first[line] + pad, last: lines.last[line] + pad,
                                               into: sums + (line - lineRange.lowerBound) * stride)
                 }
             }

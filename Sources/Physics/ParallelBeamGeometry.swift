@@ -83,14 +83,18 @@ struct JosephAngle {
     @inline(__always)
     func base(line: Int) -> Float { Float(p0 + Double(JosephLines.padding) + Double(line) * lineStep) }
 
-    /// Detectors whose ray can touch pixels `first...last` of line ℓ (a superset: the extra ones
-    /// sample only padding zeros), clamped to `0..<detectors`.
-    func detectorRange(line: Int, first: Int, last: Int, detectors: Int) -> Range<Int> {
+    /// Blocks of eight detectors covering every detector whose ray can touch pixels `first...last`
+    /// of line ℓ (clamped below at 0; the last block may run past G). The extra detectors sample
+    /// only zeros: the range has one detector of margin on each side and blocks add at most
+    /// seven more, which stay inside the line's padding (|step| ≤ √2, so 8 detectors move
+    /// the position by less than `JosephLines.padding`).
+    func detectorBlocks(line: Int, first: Int, last: Int, detectors: Int) -> Range<Int> {
         let origin = Double(base(line: line)) - Double(JosephLines.padding)
         let step = Double(detectorStep)
         let t1 = (Double(first) - 1 - origin) / step, t2 = (Double(last) + 1 - origin) / step
-        let low = max(0, Int(min(t1, t2).rounded(.down))), high = min(detectors - 1, Int(max(t1, t2).rounded(.up)))
-        return low <= high ? low..<(high + 1) : 0..<0
+        let low = max(0, Int(Glibc.floor(min(t1, t2)))), high = min(detectors - 1, Int(Glibc.ceil(max(t1, t2))))
+        guard low <= high else { return 0..<0 }
+        return (low / 8)..<(high / 8 + 1)
     }
 }
 
@@ -98,8 +102,9 @@ struct JosephAngle {
 /// pixel kept when `c_i² + c_j² ≤ 1` with `c_k = 2k/(N−1) − 1`, as the reference's mask) or
 /// the whole line. The disk is symmetric, so the same chords serve rows and columns.
 struct JosephLines {
-    /// Zeros stored on each side of a line so that taps near its ends need no bounds checks.
-    static let padding = 4
+    /// Zeros stored on each side of a line so that taps near its ends need no bounds checks and
+    /// whole blocks of eight detectors can be processed (see `JosephAngle.detectorBlocks`).
+    static let padding = 16
 
     let first: [Int]
     let last: [Int]
