@@ -10,7 +10,7 @@ public enum Preview {
                                        to path: String) throws {
         let n = image.shape[image.rank - 1], height = image.shape[image.rank - 2]
         let angles = sinogram.shape[sinogram.rank - 2], detectors = sinogram.shape[sinogram.rank - 1]
-        let repeat_ = max(1, height / max(angles, 1)), sinogramHeight = angles * repeat_
+        let rowRepeat = max(1, height / max(angles, 1)), sinogramHeight = angles * rowRepeat
         let gap = 8, width = n + gap + detectors, rows = max(height, sinogramHeight)
         let low = sinogram.min() ?? 0, high = max(sinogram.max() ?? 1, low + 1e-6)
         let span = imageRange.upperBound - imageRange.lowerBound
@@ -22,7 +22,7 @@ public enum Preview {
         }
         sinogram.withUnsafeBufferPointer { values in
             for row in 0..<sinogramHeight {
-                let a = row / repeat_
+                let a = row / rowRepeat
                 for k in 0..<detectors { canvas[row * width + n + gap + k] = (values[a * detectors + k] - low) / (high - low) }
             }
         }

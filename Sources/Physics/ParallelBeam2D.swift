@@ -41,13 +41,13 @@ public struct ParallelBeam2D: LinearOperator {
         let n = geometry.size, g = geometry.detectorCount, count = angles.count
         var result = Tensor(shape: rangeShape(batch: batch, channels: channels))
         let buffers = PaddedImage(size: n, lines: lines)
+        let groups = angleGroups
         result.withUnsafeMutableBufferPointer { output in
             x.withUnsafeBufferPointer { input in
                 for item in 0..<(batch * channels) {
                     buffers.load(image: input.baseAddress! + item * n * n,
                                  rows: angles.contains { $0.alongRows }, columns: angles.contains { !$0.alongRows })
                     let sinogram = output.baseAddress! + item * count * g
-                    let groups = angleGroups
                     parallelFor(groups.count) { task in project(angles: groups[task], from: buffers, into: sinogram) }
                 }
             }

@@ -10,7 +10,7 @@ public enum GEMM {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        _ = ThreadPool.shared
+        _ = ThreadPool.shared  // creating the pool gives OpenBLAS its thread count
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

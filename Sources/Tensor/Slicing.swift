@@ -91,18 +91,19 @@ extension Tensor {
             throw TensorError.invalidArgument("concatenate: no tensors given")
         }
         try first.checkAxis(axis, "concatenate")
-        var newShape = first.shape
-        newShape[axis] = 0
+        func offAxis(_ shape: [Int]) -> [Int] {
+            var copy = shape
+            copy[axis] = 0
+            return copy
+        }
+        var newShape = offAxis(first.shape)
         for tensor in tensors {
-            var expected = tensor.shape
-            expected[axis] = 0
-            guard tensor.rank == first.rank, expected == { var s = first.shape; s[axis] = 0; return s }() else {
+            guard tensor.rank == first.rank, offAxis(tensor.shape) == offAxis(first.shape) else {
                 throw TensorError.invalidShape("concatenate: shape \(tensor.shape) does not match \(first.shape) off axis \(axis)")
             }
             newShape[axis] += tensor.shape[axis]
         }
-        let outer = first.split(at: axis).outer
-        let inner = first.split(at: axis).inner
+        let (outer, _, inner) = first.split(at: axis)
         return Tensor(shape: newShape) { target in
             var offset = 0
             for o in 0..<outer {
