@@ -79,3 +79,19 @@ struct TensorCoreTests {
         #expect(throws: TensorError.self) { try Tensor.concatenate([t, Tensor(shape: [2, 7, 4])], axis: 1) }
     }
 }
+
+@Suite("Tensor memory counters", .serialized)
+struct TensorMemoryTests {
+    @Test("live bytes grow with an allocation and shrink when it is freed; the peak remembers it")
+    func counters() {
+        // Other suites allocate concurrently, so compare with a margin far below the 64 MiB used here.
+        let before = TensorMemory.liveBytes
+        TensorMemory.resetPeak()
+        do {
+            let big = Tensor(shape: [16, 1024, 1024])
+            #expect(TensorMemory.liveBytes - before >= big.count * 4 - (8 << 20))
+            #expect(TensorMemory.peakBytes >= before + big.count * 4 - (8 << 20))
+        }
+        #expect(TensorMemory.liveBytes < before + (8 << 20))
+    }
+}
