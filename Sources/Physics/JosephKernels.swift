@@ -57,24 +57,31 @@ enum JosephKernels {
         }
     }
 
+    /// Zeros on each side of a weighted sinogram row handed to `backproject`.
+    static let sinogramPadding = 12
+
     /// Transpose of `project`, written as a gather so that it vectorises: pixel M of the line (a
     /// buffer index, M in `first…last`) receives `s[k]·max(0, 1 − |q_k − M|)`. Since |step| ≥ 1 at
     /// most the two detectors around `u = (M − base)/step` qualify; their `q_k` is recomputed
-    /// exactly as `project` computes it (`k + 1` is exact in float). `sinogram` must hold zeros at
-    /// indices −2, −1, G and G+1 (the padded row), and `line` must be writable up to `last + 7`.
+    /// exactly as `project` computes it (`k + 1` is exact in float).
+    ///
+    /// No clamping is needed: a visible pixel lies within the detector's reach (its distance from
+    /// the centre is at most the disk radius, or in full mode the half-diagonal ≤ (G−1)/2), so
+    /// u ∈ [0, G−1] up to rounding, and the up to 7 pixels of slack after `last` move u by at most
+    /// 7 since |1/step| ≤ 1. `sinogram` must therefore have `sinogramPadding` zeros on each side,
+    /// and `line` must be writable up to `last + 7`. Debug builds check the bound.
     @inline(__always)
     static func backproject(sinogram: UnsafePointer<Float>, detectors: Int, base: Float, step: Float,
                             first: Int, last: Int, into line: UnsafeMutablePointer<Float>) {
         let inverse = SIMD8(repeating: 1 / step), origin = SIMD8(repeating: base)
-        let low = SIMD8<Float>(repeating: 1.5), high = SIMD8<Float>(repeating: Float(detectors + 3))
-        let one = SIMD8<Float>(repeating: 1), zero = SIMD8<Float>()
+        let offset = SIMD8<Float>(repeating: 16), one = SIMD8<Float>(repeating: 1), zero = SIMD8<Float>()
         var m = first
         while m <= last {
             let pixel = SIMD8(repeating: Float(m)) + lanes
-            var u = (pixel - origin) * inverse + SIMD8(repeating: 3)
-            u.replace(with: low, where: u .< low)
-            u.replace(with: high, where: u .> high)
-            let k0 = split(u).index &- 3
+            let u = (pixel - origin) * inverse
+            assert(u.min() > -Float(sinogramPadding) + 2 && u.max() < Float(detectors + sinogramPadding - 2),
+                   "Joseph adjoint: detector coordinate \(u) outside the padded row of \(detectors)")
+            let k0 = split(u + offset).index &- 16
             let (s0, s1) = gatherPairs(sinogram, k0)
             let k = SIMD8<Float>(k0)
             let q0 = positions(base, k, step), q1 = positions(base, k + one, step)

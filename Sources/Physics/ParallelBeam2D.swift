@@ -61,16 +61,16 @@ public struct ParallelBeam2D: LinearOperator {
         var result = Tensor(shape: domainShape(batch: batch, channels: channels))
         let rowAngles = angles.indices.filter { angles[$0].alongRows }
         let columnAngles = angles.indices.filter { !angles[$0].alongRows }
-        // Each angle's row, times its crossing length, with two zeros on each side.
-        let stride = g + 4
+        // Each angle's row, times its crossing length, between zeros.
+        let pad = JosephKernels.sinogramPadding, stride = g + 2 * pad
         var weighted = [Float](repeating: 0, count: count * stride)
         result.withUnsafeMutableBufferPointer { output in
             y.withUnsafeBufferPointer { input in
                 weighted.withUnsafeMutableBufferPointer { scaled in
-                    let rows = UnsafePointer(scaled.baseAddress! + 2)
+                    let rows = UnsafePointer(scaled.baseAddress! + pad)
                     for item in 0..<(batch * channels) {
                         for a in 0..<count {
-                            for k in 0..<g { scaled[a * stride + 2 + k] = angles[a].weight * input[(item * count + a) * g + k] }
+                            for k in 0..<g { scaled[a * stride + pad + k] = angles[a].weight * input[(item * count + a) * g + k] }
                         }
                         let image = output.baseAddress! + item * n * n
                         backproject(rows, stride: stride, angles: rowAngles, alongRows: true, into: image)
