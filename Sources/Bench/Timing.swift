@@ -47,9 +47,16 @@ public enum Stopwatch {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
     }
 
-    /// Runs `body` once untimed (warm-up), then `repetitions` times timed.
+    /// Seconds of untimed warm-up before the timed runs. OpenBLAS's idle server threads spin
+    /// (sched_yield) for a fraction of a second after the library loads or after a BLAS call,
+    /// taking a core from whatever runs then; timed runs start after that window.
+    public static let warmUpSeconds = 0.3
+
+    /// Runs `body` untimed at least once and for at least `warmUpSeconds`, then `repetitions`
+    /// times timed.
     public static func measure(repetitions: Int, _ body: () throws -> Void) rethrows -> TimingStats {
-        try body()
+        let warmUpStart = now()
+        repeat { try body() } while now() - warmUpStart < warmUpSeconds
         var samples: [Double] = [], cpuSamples: [Double] = []
         for _ in 0..<max(1, repetitions) {
             let (start, cpuStart) = (now(), processCPU())
