@@ -24,18 +24,20 @@ let package = Package(
         .target(name: "Formats", dependencies: ["Tensor", "CZlib"]),
         .target(name: "Physics", dependencies: ["Tensor", "CFFTW"]),
         .target(name: "Metrics", dependencies: ["Tensor"]),
+        .target(name: "Denoisers", dependencies: ["Tensor", "Formats"]),
         .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats"]),
-        .target(name: "Bench", dependencies: ["Tensor", "Formats", "Physics", "Datasets", "Metrics"]),
+        .target(name: "Bench", dependencies: ["Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics"]),
         .executableTarget(name: "invscale", dependencies: [
             "Bench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Datasets", "Metrics"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Formats"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Formats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["invscale", "Formats"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench"]),
     ]
