@@ -1,8 +1,12 @@
 import CBLAS
 
-/// Matrix products through OpenBLAS (`cblas_sgemm`, row-major). OpenBLAS's thread count follows
-/// the shared `ThreadPool` (see `ThreadPool.configure(threads:)`).
+/// Matrix products through OpenBLAS (`cblas_sgemm`, row-major), which is kept single-threaded;
+/// `multiply` splits C into fixed blocks of rows run on the shared `ThreadPool`, and `serial`
+/// is for callers that are already inside a parallel loop.
 public enum GEMM {
+    /// Rows of C per parallel block: fixed, so results do not depend on the thread count.
+    static let rowsPerBlock = 256
+
     /// `C = alpha · op(A) · op(B) + beta · C` with row-major matrices; `op(A)` is `m×k`,
     /// `op(B)` is `k×n`, and `lda`, `ldb`, `ldc` are the row strides of the stored matrices.
     public static func multiply(
@@ -10,7 +14,23 @@ public enum GEMM {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        _ = ThreadPool.shared  // creating the pool gives OpenBLAS its thread count
+        let blocks = (m + rowsPerBlock - 1) / rowsPerBlock
+        parallelFor(blocks) { block in
+            let first = block * rowsPerBlock, rows = min(rowsPerBlock, m - first)
+            // Row i of op(A) starts at a + i·lda, or at column i of the stored A when transposed.
+            let rowsOfA = transposeA ? a + first : a + first * lda
+            serial(transposeA: transposeA, transposeB: transposeB, m: rows, n: n, k: k, alpha: alpha,
+                   a: rowsOfA, lda: lda, b: b, ldb: ldb, beta: beta, c: c + first * ldc, ldc: ldc)
+        }
+    }
+
+    /// The same product on the calling thread only.
+    public static func serial(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        _ = ThreadPool.shared  // creating the pool sets OpenBLAS to one thread
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

@@ -32,12 +32,12 @@ public final class ThreadPool: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(wake, nil)
         pthread_cond_init(done, nil)
-        for _ in 1..<self.threadCount {
+        for participant in 1..<self.threadCount {
             var thread = pthread_t()
-            let context = Unmanaged.passRetained(self).toOpaque()
+            let context = Unmanaged.passRetained(WorkerStart(pool: self, participant: participant)).toOpaque()
             let status = pthread_create(&thread, nil, { raw in
-                let pool = Unmanaged<ThreadPool>.fromOpaque(raw!).takeRetainedValue()
-                pool.workerLoop()
+                let start = Unmanaged<WorkerStart>.fromOpaque(raw!).takeRetainedValue()
+                start.pool.workerLoop(participant: start.participant)
                 return nil
             }, context)
             precondition(status == 0, "ThreadPool: pthread_create failed with status \(status)")
@@ -62,11 +62,18 @@ public final class ThreadPool: @unchecked Sendable {
 
     /// Runs `body(i)` for every `i` in `0..<count`, spread over the pool's threads.
     public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+        parallelFor(count) { index, _ in body(index) }
+    }
+
+    /// Runs `body(i, participant)` for every `i` in `0..<count`; `participant` in
+    /// `0..<threadCount` identifies the thread (the caller is 0), so a loop can give each thread
+    /// its own scratch memory. A loop run serially gets participant 0 throughout.
+    public func parallelFor(_ count: Int, _ body: (Int, Int) -> Void) {
         guard count > 0 else { return }
         guard count > 1, threadCount > 1,
               busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else {
-            for index in 0..<count { body(index) }
+            for index in 0..<count { body(index, 0) }
             return
         }
         defer { busy.store(false, ordering: .releasing) }
@@ -78,7 +85,7 @@ public final class ThreadPool: @unchecked Sendable {
             running = workers.count
             pthread_cond_broadcast(wake)
             pthread_mutex_unlock(mutex)
-            loop.run()
+            loop.run(participant: 0)
             pthread_mutex_lock(mutex)
             while running > 0 { pthread_cond_wait(done, mutex) }
             job = nil
@@ -86,7 +93,7 @@ public final class ThreadPool: @unchecked Sendable {
         }
     }
 
-    private func workerLoop() {
+    private func workerLoop(participant: Int) {
         var seen = 0
         pthread_mutex_lock(mutex)
         while true {
@@ -95,7 +102,7 @@ public final class ThreadPool: @unchecked Sendable {
             seen = generation
             let loop = job
             pthread_mutex_unlock(mutex)
-            loop?.run()
+            loop?.run(participant: participant)
             pthread_mutex_lock(mutex)
             running -= 1
             if running == 0 { pthread_cond_signal(done) }
@@ -104,22 +111,33 @@ public final class ThreadPool: @unchecked Sendable {
     }
 }
 
+/// What a new worker thread needs: its pool and its participant number.
+private final class WorkerStart {
+    let pool: ThreadPool
+    let participant: Int
+
+    init(pool: ThreadPool, participant: Int) {
+        self.pool = pool
+        self.participant = participant
+    }
+}
+
 /// One `parallelFor` loop: the body and the next index to hand out.
 private final class LoopJob: @unchecked Sendable {
     let count: Int
-    let body: (Int) -> Void
+    let body: (Int, Int) -> Void
     let next = Atomic<Int>(0)
 
-    init(count: Int, body: @escaping (Int) -> Void) {
+    init(count: Int, body: @escaping (Int, Int) -> Void) {
         self.count = count
         self.body = body
     }
 
-    func run() {
+    func run(participant: Int) {
         while true {
             let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
             if index >= count { return }
-            body(index)
+            body(index, participant)
         }
     }
 }
@@ -133,14 +151,15 @@ extension ThreadPool {
         current.withLock { pool in
             if let pool { return pool }
             let created = ThreadPool(threadCount: defaultThreadCount())
-            setBLASThreads(created.threadCount)
+            setBLASThreads(1)
             pool = created
             return created
         }
     }
 
-    /// Replaces the shared pool with one of `threads` threads and gives OpenBLAS the same count,
-    /// so that GEMM and our own loops never use more threads than asked for.
+    /// Replaces the shared pool with one of `threads` threads. OpenBLAS is kept single-threaded:
+    /// all parallelism goes through this pool (see `GEMM`), because OpenBLAS's idle server threads
+    /// spin for a while after every call and would take cores from our own loops.
     public static func configure(threads: Int) {
         let old = current.withLock { pool -> ThreadPool? in
             let previous = pool
@@ -148,7 +167,7 @@ extension ThreadPool {
             return previous
         }
         old?.shutdown()
-        setBLASThreads(max(1, threads))
+        setBLASThreads(1)
     }
 
     /// `INVSCALE_THREADS` when it holds a positive integer, otherwise the number of online cores.
@@ -181,5 +200,11 @@ extension ThreadPool {
 
 /// Runs `body(i)` for `i` in `0..<count` on the shared pool (see `ThreadPool`).
 public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+    ThreadPool.shared.parallelFor(count, body)
+}
+
+/// Runs `body(i, participant)` for `i` in `0..<count` on the shared pool; `participant` in
+/// `0..<ThreadPool.shared.threadCount` names the thread (see `ThreadPool`).
+public func parallelFor(_ count: Int, _ body: (Int, Int) -> Void) {
     ThreadPool.shared.parallelFor(count, body)
 }

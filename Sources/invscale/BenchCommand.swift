@@ -1,12 +1,13 @@
 import ArgumentParser
 import Bench
+import Denoisers
 import FoundationEssentials
 
 /// `invscale bench …`: timings of the building blocks, as text or one JSON object.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Time the building blocks (median, min and max of repeated runs).",
-        subcommands: [BenchProjector.self])
+        subcommands: [BenchProjector.self, BenchDRUNet.self])
 }
 
 /// `invscale bench projector`: forward and adjoint of the 2-D parallel-beam projector.
@@ -37,6 +38,47 @@ struct BenchProjector: ParsableCommand {
             for name in ["forward", "adjoint"] {
                 if let stats = report.cases[name] { print("  \(name): \(Format.seconds(stats))") }
             }
+            if let rss = report.peak_rss_mb { print("  peak RSS: \(Int(rss.rounded())) MiB") }
+        }
+    }
+}
+
+/// `invscale bench drunet`: one DRUNet forward pass (random weights of the full architecture by
+/// default, as the peers time it).
+struct BenchDRUNet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drunet", abstract: "Time a DRUNet forward pass on one N×N image.")
+
+    @Option(help: "Image side N.") var size: Int = 256
+    @Option(help: "Channels per level, 4 comma-separated counts.") var nc: String = "64,128,256,512"
+    @Option(help: "Residual blocks per level.") var nb: Int = 4
+    @Option(help: "Image channels: 1 (grey) or 3 (colour).") var channels: Int = 1
+    @Option(help: "Timed repetitions after the warm-up.") var reps: Int = 3
+    @Flag(help: "Print one JSON object instead of text.") var json = false
+    @OptionGroup var runtime: RuntimeOptions
+
+    func validate() throws {
+        guard size > 0 else { throw ValidationError("--size: expected a positive integer, got \(size)") }
+        guard reps > 0 else { throw ValidationError("--reps: expected a positive integer, got \(reps)") }
+        guard channels == 1 || channels == 3 else { throw ValidationError("--channels: expected 1 or 3, got \(channels)") }
+    }
+
+    func run() throws {
+        try runtime.configure()
+        let levels = nc.split(separator: ",").compactMap { Int($0.filter { !$0.isWhitespace }) }
+        guard levels.count == 4, nc.split(separator: ",").count == 4 else {
+            throw ValidationError("--nc: expected 4 comma-separated channel counts, got '\(nc)'")
+        }
+        let configuration = try DRUNetConfiguration(inputChannels: channels, outputChannels: channels,
+                                                    channels: levels, blocks: nb)
+        let model = try DRUNet.random(configuration: configuration)
+        let report = try DRUNetBenchmark.run(model: model, weights: "random", size: size, repetitions: reps)
+        if json {
+            print(try JSONOutput.string(report))
+        } else {
+            print("drunet N=\(size) \(configuration) threads=\(report.threads)")
+            if let stats = report.cases["forward"] { print("  forward: \(Format.seconds(stats))") }
+            print("  \(Format.fixed(report.gflop, digits: 1)) GFLOP, \(Format.fixed(report.gflops_per_s, digits: 1)) GFLOP/s")
             if let rss = report.peak_rss_mb { print("  peak RSS: \(Int(rss.rounded())) MiB") }
         }
     }

@@ -1,0 +1,111 @@
+import Tensor
+
+/// A bias-free 3×3 convolution, stride 1, zero padding 1, on channels-last maps.
+///
+/// Rows of the output are computed in bands: a band's im2col matrix (one row per pixel, the
+/// 3×3 neighbourhood's channels side by side) is multiplied by the weights with a single-threaded
+/// GEMM, and bands run in parallel. The band height depends only on the layer's size, so results
+/// do not depend on the thread count.
+struct Convolution3x3 {
+    let inputChannels: Int
+    let outputChannels: Int
+    /// Weights as a `[9·inputChannels, outputChannels]` matrix: row `(dy·3 + dx)·Cin + ci`.
+    let matrix: [Float]
+
+    /// Target size of one band's im2col matrix.
+    static let bandBytes = 4 << 20
+
+    /// From PyTorch's `[out, in, 3, 3]` weights.
+    init(weights: Tensor) {
+        let (cout, cin) = (weights.shape[0], weights.shape[1])
+        inputChannels = cin
+        outputChannels = cout
+        var matrix = [Float](repeating: 0, count: 9 * cin * cout)
+        weights.withUnsafeBufferPointer { w in
+            for co in 0..<cout {
+                for ci in 0..<cin {
+                    for tap in 0..<9 { matrix[(tap * cin + ci) * cout + co] = w[(co * cin + ci) * 9 + tap] }
+                }
+            }
+        }
+        self.matrix = matrix
+    }
+
+    /// `output = conv(input)`, or `output += conv(input)` when `accumulate`; then ReLU when `relu`.
+    func apply(_ input: FeatureMap, into output: inout FeatureMap, accumulate: Bool = false, relu: Bool = false) {
+        precondition(input.channels == inputChannels && output.channels == outputChannels
+                     && output.height == input.height && output.width == input.width,
+                     "Convolution3x3: shapes do not match the layer")
+        let (h, w, cin, cout) = (input.height, input.width, inputChannels, outputChannels)
+        let k = 9 * cin
+        let rowsPerBand = max(1, min(h, Convolution3x3.bandBytes / (4 * w * k)))
+        let bands = (h + rowsPerBand - 1) / rowsPerBand
+        let scratch = ScratchBuffers(count: rowsPerBand * w * k)
+        defer { scratch.deallocate() }
+        input.withPointer { x in
+            output.withMutablePointer { y in
+                matrix.withUnsafeBufferPointer { weights in
+                    parallelFor(bands) { band, participant in
+                        let first = band * rowsPerBand, rows = min(rowsPerBand, h - first)
+                        let col = scratch[participant]
+                        for r in 0..<rows { Convolution3x3.gatherRow(x, row: first + r, height: h, width: w, channels: cin, into: col + r * w * k) }
+                        let target = y + first * w * cout
+                        GEMM.serial(transposeA: false, transposeB: false, m: rows * w, n: cout, k: k,
+                                    a: col, lda: k, b: weights.baseAddress!, ldb: cout,
+                                    beta: accumulate ? 1 : 0, c: target, ldc: cout)
+                        if relu { Activation.relu(target, count: rows * w * cout) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The im2col rows of image row `row`: for each pixel, its 3×3 neighbourhood (zeros outside).
+    static func gatherRow(_ x: UnsafePointer<Float>, row: Int, height: Int, width w: Int, channels c: Int,
+                          into col: UnsafeMutablePointer<Float>) {
+        let k = 9 * c
+        for dy in 0..<3 {
+            let source = row + dy - 1
+            for column in 0..<w {
+                let target = col + column * k + dy * 3 * c
+                guard source >= 0 && source < height else {
+                    target.initialize(repeating: 0, count: 3 * c)
+                    continue
+                }
+                let line = x + source * w * c
+                if column > 0 && column < w - 1 {
+                    target.update(from: line + (column - 1) * c, count: 3 * c)
+                } else {
+                    for dx in 0..<3 {
+                        let sc = column + dx - 1
+                        if sc >= 0 && sc < w {
+                            (target + dx * c).update(from: line + sc * c, count: c)
+                        } else {
+                            (target + dx * c).initialize(repeating: 0, count: c)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Elementwise activations on raw buffers.
+enum Activation {
+    /// `x = max(x, 0)` in place.
+    static func relu(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        var index = 0
+        let zero = SIMD16<Float>()
+        while index + 16 <= count {
+            let raw = UnsafeMutableRawPointer(x + index)
+            var value = raw.loadUnaligned(as: SIMD16<Float>.self)
+            value.replace(with: zero, where: value .< zero)
+            raw.storeBytes(of: value, as: SIMD16<Float>.self)
+            index += 16
+        }
+        while index < count {
+            if x[index] < 0 { x[index] = 0 }
+            index += 1
+        }
+    }
+}

@@ -1,0 +1,130 @@
+@testable import Denoisers
+import Tensor
+import Testing
+
+/// Seeded values in [−1, 1).
+func randomValues(_ count: Int, seed: UInt64) -> [Float] {
+    let generator = NormalGenerator(seed: seed)
+    return (0..<count).map { generator.value(stream: 0, element: UInt64($0)) * 0.5 }
+}
+
+func randomMap(height: Int, width: Int, channels: Int, seed: UInt64) -> FeatureMap {
+    var map = FeatureMap(height: height, width: width, channels: channels)
+    map.values = Tensor(shape: [height * width * channels], values: randomValues(height * width * channels, seed: seed))
+    return map
+}
+
+@Suite("DRUNet layers against direct convolutions")
+struct LayerTests {
+    @Test("3×3 convolution, zero padding, with accumulate and ReLU", arguments: [(5, 7, 3, 4), (1, 1, 2, 5), (9, 4, 16, 8), (40, 3, 8, 3)])
+    func convolution3x3(height: Int, width: Int, cin: Int, cout: Int) {
+        let weights = Tensor(shape: [cout, cin, 3, 3], values: randomValues(cout * cin * 9, seed: 1))
+        let layer = Convolution3x3(weights: weights)
+        let x = randomMap(height: height, width: width, channels: cin, seed: 2)
+        var y = randomMap(height: height, width: width, channels: cout, seed: 3)
+        let start = y
+        layer.apply(x, into: &y, accumulate: true, relu: true)
+        for r in 0..<height { for c in 0..<width { for o in 0..<cout {
+            var total = Double(start.values[(r * width + c) * cout + o])
+            for dy in 0..<3 { for dx in 0..<3 {
+                let (sr, sc) = (r + dy - 1, c + dx - 1)
+                guard sr >= 0, sr < height, sc >= 0, sc < width else { continue }
+                for i in 0..<cin { total += Double(weights[o, i, dy, dx]) * Double(x.values[(sr * width + sc) * cin + i]) }
+            } }
+            #expect(abs(Double(y.values[(r * width + c) * cout + o]) - max(total, 0)) <= 1e-5)
+        } } }
+    }
+
+    @Test("2×2 stride-2 convolution")
+    func strided() {
+        let (h, w, cin, cout) = (6, 10, 5, 7)
+        let weights = Tensor(shape: [cout, cin, 2, 2], values: randomValues(cout * cin * 4, seed: 4))
+        let x = randomMap(height: h, width: w, channels: cin, seed: 5)
+        let y = StridedConvolution2x2(weights: weights).apply(x)
+        #expect(y.height == 3 && y.width == 5 && y.channels == cout)
+        for r in 0..<3 { for c in 0..<5 { for o in 0..<cout {
+            var total = 0.0
+            for dy in 0..<2 { for dx in 0..<2 { for i in 0..<cin {
+                total += Double(weights[o, i, dy, dx]) * Double(x.values[((2 * r + dy) * w + 2 * c + dx) * cin + i])
+            } } }
+            #expect(abs(Double(y.values[(r * 5 + c) * cout + o]) - total) <= 1e-5)
+        } } }
+    }
+
+    @Test("2×2 stride-2 transposed convolution (weights [in, out, 2, 2])")
+    func transposed() {
+        let (h, w, cin, cout) = (3, 4, 6, 5)
+        let weights = Tensor(shape: [cin, cout, 2, 2], values: randomValues(cout * cin * 4, seed: 6))
+        let x = randomMap(height: h, width: w, channels: cin, seed: 7)
+        let y = TransposedConvolution2x2(weights: weights).apply(x)
+        #expect(y.height == 6 && y.width == 8 && y.channels == cout)
+        for r in 0..<6 { for c in 0..<8 { for o in 0..<cout {
+            var total = 0.0
+            for i in 0..<cin { total += Double(weights[i, o, r % 2, c % 2]) * Double(x.values[((r / 2) * w + c / 2) * cin + i]) }
+            #expect(abs(Double(y.values[(r * 8 + c) * cout + o]) - total) <= 1e-5)
+        } } }
+    }
+}
+
+@Suite("DRUNet model")
+struct DRUNetModelTests {
+    @Test("parameter list: 64 tensors and the reference's parameter counts")
+    func parameters() throws {
+        let grey = try DRUNetConfiguration(inputChannels: 1, outputChannels: 1)
+        let colour = try DRUNetConfiguration(inputChannels: 3, outputChannels: 3)
+        #expect(grey.parameterShapes.count == 64)
+        #expect(grey.parameterShapes.map { $0.shape.reduce(1, *) }.reduce(0, +) == 32_638_656)
+        #expect(colour.parameterShapes.map { $0.shape.reduce(1, *) }.reduce(0, +) == 32_640_960)
+        #expect(grey.parameterShapes.first { $0.name == "m_up3.0.weight" }?.shape == [512, 256, 2, 2])
+        #expect(abs(grey.flops(height: 512, width: 512) / 1e9 - 1109.0) < 0.01)
+    }
+
+    @Test("positive homogeneity of a bias-free ReLU network: D(αx, σ) = α·D(x, σ/α), any size")
+    func homogeneity() throws {
+        let configuration = try DRUNetConfiguration(inputChannels: 1, outputChannels: 1, channels: [8, 16, 16, 32], blocks: 1)
+        let model = try DRUNet.random(configuration: configuration, seed: 3)
+        for (h, w) in [(16, 24), (13, 21)] {
+            let x = Tensor(shape: [1, 1, h, w], values: randomValues(h * w, seed: 8).map { $0 + 0.5 })
+            let alpha: Float = 2.5
+            let scaled = try model.denoise(alpha * x, sigma: [0.1])
+            let reference = alpha * (try model.denoise(x, sigma: [0.1 / alpha]))
+            let error = (scaled - reference).norm() / reference.norm()
+            #expect(error < 1e-5, "\(h)×\(w): relative error \(error)")
+        }
+    }
+
+    @Test("batch items are denoised independently with their own σ")
+    func batch() throws {
+        let configuration = try DRUNetConfiguration(inputChannels: 3, outputChannels: 3, channels: [8, 8, 16, 16], blocks: 1)
+        let model = try DRUNet.random(configuration: configuration, seed: 4)
+        let x = Tensor(shape: [2, 3, 16, 16], values: randomValues(2 * 3 * 256, seed: 9))
+        let both = try model.denoise(x, sigma: [0.05, 0.2])
+        for item in 0..<2 {
+            let single = try model.denoise(x.slice(axis: 0, item..<(item + 1)), sigma: [[0.05, 0.2][item]])
+            #expect(try both.slice(axis: 0, item..<(item + 1)) == single)
+        }
+        #expect(throws: TensorError.self) { try model.denoise(x, sigma: [0.1, 0.2, 0.3]) }
+        #expect(throws: TensorError.self) { try model.denoise(x, sigma: [-1]) }
+        #expect(throws: TensorError.self) { try model.denoise(Tensor(shape: [1, 1, 8, 8]), sigma: [0.1]) }
+    }
+
+    @Test("strict loading: missing, misshapen and unknown keys are named")
+    func strictLoading() throws {
+        let configuration = try DRUNetConfiguration(inputChannels: 1, outputChannels: 1, channels: [4, 4, 4, 4], blocks: 1)
+        var parameters = Dictionary(uniqueKeysWithValues: configuration.parameterShapes.map { ($0.name, Tensor(shape: $0.shape)) })
+        #expect(throws: Never.self) { try DRUNet(configuration: configuration, parameters: parameters, source: "p.pth") }
+        parameters["m_extra.weight"] = Tensor(shape: [1])
+        #expect { try DRUNet(configuration: configuration, parameters: parameters, source: "p.pth") } throws: {
+            "\($0)".contains("p.pth") && "\($0)".contains("m_extra.weight")
+        }
+        parameters["m_extra.weight"] = nil
+        parameters["m_tail.weight"] = Tensor(shape: [1, 4, 3, 2])
+        #expect { try DRUNet(configuration: configuration, parameters: parameters, source: "p.pth") } throws: {
+            "\($0)".contains("m_tail.weight") && "\($0)".contains("[1, 4, 3, 3]")
+        }
+        parameters["m_tail.weight"] = nil
+        #expect { try DRUNet(configuration: configuration, parameters: parameters, source: "p.pth") } throws: {
+            "\($0)".contains("missing key 'm_tail.weight'")
+        }
+    }
+}
