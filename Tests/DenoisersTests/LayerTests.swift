@@ -128,3 +128,22 @@ struct DRUNetModelTests {
         }
     }
 }
+
+@Suite("DRUNet configuration from shapes")
+struct ConfigurationInferenceTests {
+    @Test("grey, colour and reduced state dicts give back their configuration", arguments: [
+        (1, 1, [64, 128, 256, 512], 4), (3, 3, [64, 128, 256, 512], 4), (1, 1, [8, 16, 32, 64], 1), (3, 3, [4, 6, 8, 10], 2),
+    ])
+    func roundTrip(input: Int, output: Int, channels: [Int], blocks: Int) throws {
+        let configuration = try DRUNetConfiguration(inputChannels: input, outputChannels: output, channels: channels, blocks: blocks)
+        let shapes = Dictionary(uniqueKeysWithValues: configuration.parameterShapes.map { ($0.name, $0.shape) })
+        #expect(try DRUNetConfiguration(inferringFrom: shapes, source: "x.pth") == configuration)
+    }
+
+    @Test("a state dict that is not a DRUNet is reported with the missing key")
+    func notDRUNet() {
+        #expect { try DRUNetConfiguration(inferringFrom: ["conv.weight": [4, 1, 3, 3]], source: "other.pth") } throws: {
+            "\($0)".contains("other.pth") && "\($0)".contains("m_head.weight")
+        }
+    }
+}

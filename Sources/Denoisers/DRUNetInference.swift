@@ -1,0 +1,38 @@
+import Tensor
+
+extension DRUNetConfiguration {
+    /// The configuration of a DRUNet state dict, read from its tensor shapes: image channels from
+    /// `m_head.weight` (`[nc0, in+1, 3, 3]`) and `m_tail.weight` (`[out, nc0, 3, 3]`), `nb` from the
+    /// number of `m_down1.<i>.res.0.weight` keys, the deeper channel counts from the stride-2
+    /// convolutions `m_down<l>.<nb>.weight` (`[nc_l, nc_{l−1}, 2, 2]`). `source` names the file in
+    /// errors.
+    public init(inferringFrom shapes: [String: [Int]], source: String) throws {
+        func shape(_ name: String, rank: Int) throws -> [Int] {
+            guard let shape = shapes[name] else {
+                throw TensorError.invalidArgument("\(source): cannot infer the DRUNet configuration: missing key '\(name)'")
+            }
+            guard shape.count == rank else {
+                throw TensorError.invalidShape("\(source): key '\(name)' has shape \(shape), expected rank \(rank)")
+            }
+            return shape
+        }
+        let head = try shape("m_head.weight", rank: 4), tail = try shape("m_tail.weight", rank: 4)
+        var blocks = 0
+        while shapes["m_down1.\(blocks).res.0.weight"] != nil { blocks += 1 }
+        guard blocks > 0 else {
+            throw TensorError.invalidArgument("\(source): cannot infer the DRUNet configuration: no key 'm_down1.0.res.0.weight'")
+        }
+        var channels = [head[0]]
+        for level in 1...3 { channels.append(try shape("m_down\(level).\(blocks).weight", rank: 4)[0]) }
+        try self.init(inputChannels: head[1] - 1, outputChannels: tail[0], channels: channels, blocks: blocks)
+    }
+}
+
+extension DRUNet {
+    /// A DRUNet whose configuration is inferred from the parameters' shapes (see
+    /// `DRUNetConfiguration.init(inferringFrom:source:)`), loaded strictly.
+    public init(parameters: [String: Tensor], source: String) throws {
+        let configuration = try DRUNetConfiguration(inferringFrom: parameters.mapValues(\.shape), source: source)
+        try self.init(configuration: configuration, parameters: parameters, source: source)
+    }
+}
