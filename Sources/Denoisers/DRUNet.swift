@@ -36,10 +36,10 @@ public struct DRUNet: Denoiser {
             throw TensorError.invalidArgument("\(source): unknown key '\(unknown)' for \(configuration)")
         }
         func weight(_ name: String) -> Tensor { parameters[name]! }
-        func blocks(_ prefix: String, from first: Int) -> [ResidualBlock] {
-            (first..<(first + configuration.blocks)).map {
-                ResidualBlock(first: Convolution3x3(weights: weight("\(prefix).\($0).res.0.weight")),
-                              second: Convolution3x3(weights: weight("\(prefix).\($0).res.2.weight")))
+        func blocks(_ module: String, from first: Int) -> [ResidualBlock] {
+            configuration.residualBlockPrefixes(module, from: first).map {
+                ResidualBlock(first: Convolution3x3(weights: weight("\($0).res.0.weight")),
+                              second: Convolution3x3(weights: weight("\($0).res.2.weight")))
             }
         }
         head = Convolution3x3(weights: weight("m_head.weight"))

@@ -29,25 +29,31 @@ public struct DRUNetConfiguration: Sendable, Equatable, CustomStringConvertible 
 
     /// Every parameter name with its PyTorch shape, in DeepInverse's state-dict order.
     public var parameterShapes: [(name: String, shape: [Int])] {
-        let nc = channels, nb = blocks
+        let nc = channels
         var result: [(String, [Int])] = [("m_head.weight", [nc[0], inputChannels + 1, 3, 3])]
-        func appendBlocks(_ prefix: String, from first: Int, channels c: Int) {
-            for index in first..<(first + nb) {
-                result.append(("\(prefix).\(index).res.0.weight", [c, c, 3, 3]))
-                result.append(("\(prefix).\(index).res.2.weight", [c, c, 3, 3]))
-            }
-        }
         for level in 1...3 {
-            appendBlocks("m_down\(level)", from: 0, channels: nc[level - 1])
-            result.append(("m_down\(level).\(nb).weight", [nc[level], nc[level - 1], 2, 2]))
+            for block in residualBlockPrefixes("m_down\(level)", from: 0) { result += blockShapes(block, nc[level - 1]) }
+            result.append(("m_down\(level).\(blocks).weight", [nc[level], nc[level - 1], 2, 2]))
         }
-        appendBlocks("m_body", from: 0, channels: nc[3])
+        for block in residualBlockPrefixes("m_body", from: 0) { result += blockShapes(block, nc[3]) }
         for level in (1...3).reversed() {
             result.append(("m_up\(level).0.weight", [nc[level], nc[level - 1], 2, 2]))
-            appendBlocks("m_up\(level)", from: 1, channels: nc[level - 1])
+            for block in residualBlockPrefixes("m_up\(level)", from: 1) { result += blockShapes(block, nc[level - 1]) }
         }
         result.append(("m_tail.weight", [outputChannels, nc[0], 3, 3]))
         return result
+    }
+
+    /// Key prefixes of the residual blocks of `module`, numbered from `first`. DeepInverse's
+    /// `sequential()` unwraps a module holding a single block, so the body of a network with
+    /// `nb = 1` is `m_body.res…`, not `m_body.0.res…`.
+    func residualBlockPrefixes(_ module: String, from first: Int) -> [String] {
+        if module == "m_body" && blocks == 1 { return [module] }
+        return (first..<(first + blocks)).map { "\(module).\($0)" }
+    }
+
+    private func blockShapes(_ prefix: String, _ c: Int) -> [(String, [Int])] {
+        [("\(prefix).res.0.weight", [c, c, 3, 3]), ("\(prefix).res.2.weight", [c, c, 3, 3])]
     }
 
     /// Floating-point operations (2 per multiply–add) of one forward pass on an `height×width`

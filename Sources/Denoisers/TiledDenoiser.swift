@@ -1,0 +1,49 @@
+import Tensor
+
+/// Runs an inner denoiser on overlapping windows (the reference's `OverlapTilingStrategy`) and
+/// reassembles the kept parts: each output pixel comes from exactly one window, in which it has at
+/// least `overlap` pixels of context on each side (reflected at the image border).
+///
+/// Windows go to the inner denoiser in batches of at most `maxBatchSize` (0: all at once), in
+/// patch-major order; a window of batch item `b` is denoised with `σ_b`. Besides the padded input
+/// and the output, only one batch of windows (and its denoised copy) is alive at a time.
+public struct TiledDenoiser: Denoiser {
+    /// The denoiser applied to each window.
+    public let inner: any Denoiser
+    /// Inner patch size per spatial dimension, or one value for all.
+    public let patchSize: [Int]
+    /// Halo per spatial dimension, or one value for all; also the reflect padding of the image.
+    public let overlap: [Int]
+    /// Most windows per inner call; 0 sends every window in one call.
+    public let maxBatchSize: Int
+
+    /// A tiled version of `inner`; sizes are checked against each input in `denoise`.
+    public init(inner: any Denoiser, patchSize: [Int], overlap: [Int], maxBatchSize: Int) {
+        self.inner = inner
+        self.patchSize = patchSize
+        self.overlap = overlap
+        self.maxBatchSize = maxBatchSize
+    }
+
+    /// Denoises `x` (`[B, C, H, W]` or `[B, C, D, H, W]`) window by window; `sigma` holds one value
+    /// or one per batch item.
+    public func denoise(_ x: Tensor, sigma: [Float]) throws -> Tensor {
+        guard maxBatchSize >= 0 else {
+            throw TensorError.invalidArgument("tiled denoiser: maxBatchSize must be ≥ 0 (0: all windows), got \(maxBatchSize)")
+        }
+        let tiling = try Tiling(shape: x.shape, patchSize: patchSize, overlap: overlap)
+        let batch = x.shape[0]
+        let levels = try (0..<batch).map { try Self.sigma(sigma, item: $0, batch: batch) }
+        let padded = try tiling.padded(x)
+        var output = Tensor(shape: x.shape)
+        let total = tiling.patches.count * batch
+        let step = maxBatchSize == 0 ? max(total, 1) : maxBatchSize
+        for first in stride(from: 0, to: total, by: step) {
+            let windows = Array(first..<min(first + step, total))
+            let denoised = try inner.denoise(tiling.extract(windows: windows, from: padded),
+                                             sigma: windows.map { levels[$0 % batch] })
+            try tiling.place(denoised, windows: windows, into: &output)
+        }
+        return output
+    }
+}
