@@ -1,3 +1,4 @@
+import Formats
 import Tensor
 
 extension DRUNetConfiguration {
@@ -34,5 +35,16 @@ extension DRUNet {
     public init(parameters: [String: Tensor], source: String) throws {
         let configuration = try DRUNetConfiguration(inferringFrom: parameters.mapValues(\.shape), source: source)
         try self.init(configuration: configuration, parameters: parameters, source: source)
+    }
+}
+
+extension DRUNet {
+    /// A DRUNet from a PyTorch checkpoint (`.pth`/`.pt`, as `torch.save(state_dict)` writes it) or a
+    /// safetensors file with DeepInverse's key names, e.g. the official
+    /// `drunet_deepinv_gray_finetune_26k.pth`; the configuration comes from the tensor shapes.
+    public init(contentsOf path: String) throws {
+        var parameters: [String: Tensor] = [:]
+        for (name, tensor) in try NamedTensors.read(path: path) { parameters[name] = tensor }
+        try self.init(parameters: parameters, source: path)
     }
 }
