@@ -28,6 +28,8 @@ struct BadInputTests {
             (["bench", "projector", "--size", "0"], "--size"),
             (["bench", "projector", "--threads", "0"], "--threads"),
             (["metrics", "a.npy", "b.npy", "--max-pixel", "0"], "--max-pixel"),
+            (["bench", "drunet", "--nc", "8,16,32"], "--nc"),
+            (["bench", "drunet", "--channels", "2"], "--channels"),
         ]
         for (arguments, name) in cases {
             let message = try failure(arguments)

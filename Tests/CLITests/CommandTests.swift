@@ -78,9 +78,26 @@ struct CommandTests {
         #expect((object["peak_rss_mb"] as? Double ?? 0) > 0)
     }
 
+    @Test("bench drunet --json reports the forward case, the FLOP count and the rate")
+    func benchDRUNetJSON() throws {
+        let result = try CLI.run(["bench", "drunet", "--size", "20", "--nc", "4,4,8,8", "--nb", "1", "--reps", "2",
+                                  "--json", "--threads", "2"])
+        #expect(result.status == 0, "\(result.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let cases = try #require(object["cases"] as? [String: [String: Any]])
+        #expect(Set(cases.keys) == ["forward"])
+        #expect(cases["forward"]?["runs"] as? Int == 2)
+        // 20 is padded to 24: the FLOP count is that of a 24×24 pass.
+        #expect((object["gflop"] as? Double ?? 0) > 0)
+        #expect((object["gflops_per_s"] as? Double ?? 0) > 0)
+        #expect(object["nc"] as? [Int] == [4, 4, 8, 8])
+        #expect((object["peak_rss_mb"] as? Double ?? 0) > 0)
+    }
+
     @Test("every subcommand has --help", arguments: [
         ["--help"], ["dataset", "tomography_2d", "--help"], ["op", "parallel2d", "--help"], ["fbp", "--help"],
-        ["metrics", "--help"], ["bench", "projector", "--help"],
+        ["metrics", "--help"], ["bench", "projector", "--help"], ["bench", "drunet", "--help"], ["denoise", "--help"],
+        ["weights", "fetch", "--help"], ["weights", "where", "--help"],
     ])
     func help(arguments: [String]) throws {
         let result = try CLI.run(arguments)
