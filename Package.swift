@@ -37,7 +37,8 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Formats"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Formats"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Formats", "Datasets", "Metrics"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["invscale", "Formats"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench"]),
     ]
