@@ -2,52 +2,61 @@ import Tensor
 
 /// A bias-free 3×3 convolution, stride 1, zero padding 1, on channels-last maps.
 ///
-/// Rows of the output are computed in bands: a band's im2col matrix (one row per pixel, the
-/// 3×3 neighbourhood's channels side by side) is multiplied by the weights with a single-threaded
-/// GEMM, and bands run in parallel. The band height depends only on the layer's size, so results
-/// do not depend on the thread count.
+/// Layers whose channel counts are multiples of 8 use Winograd's F(4×4, 3×3)
+/// (`WinogradConvolution3x3`); the others (DRUNet's head with its σ channel, a grey tail) use
+/// im2col: rows of the output are computed in bands, a band's im2col matrix (one row per pixel,
+/// the 3×3 neighbourhood's channels side by side) is multiplied by the weights with a
+/// single-threaded GEMM, and bands run in parallel. Band sizes depend only on the layer's size,
+/// so results do not depend on the thread count.
 struct Convolution3x3 {
+    /// How the convolution is computed.
+    enum Algorithm {
+        case im2col
+        case winograd
+    }
+
     let inputChannels: Int
     let outputChannels: Int
-    /// Weights as a `[9·inputChannels, outputChannels]` matrix: row `(dy·3 + dx)·Cin + ci`.
+    /// The weights as a `[9·inputChannels, outputChannels]` matrix: row `(dy·3 + dx)·Cin + ci`.
     let matrix: [Float]
+    /// How the layer is computed.
+    let algorithm: Algorithm
 
     /// Target size of one band's im2col matrix.
     static let bandBytes = 4 << 20
 
-    /// From PyTorch's `[out, in, 3, 3]` weights.
-    init(weights: Tensor) {
+    /// From PyTorch's `[out, in, 3, 3]` weights; `algorithm` nil picks Winograd where supported.
+    init(weights: Tensor, algorithm: Algorithm? = nil) {
         let (cout, cin) = (weights.shape[0], weights.shape[1])
         inputChannels = cin
         outputChannels = cout
-        var matrix = [Float](repeating: 0, count: 9 * cin * cout)
-        weights.withUnsafeBufferPointer { w in
-            for co in 0..<cout {
-                for ci in 0..<cin {
-                    for tap in 0..<9 { matrix[(tap * cin + ci) * cout + co] = w[(co * cin + ci) * 9 + tap] }
-                }
-            }
-        }
-        self.matrix = matrix
+        let supported = WinogradConvolution3x3.supports(inputChannels: cin, outputChannels: cout)
+        precondition(algorithm != .winograd || supported, "Convolution3x3: Winograd needs channel counts that are multiples of 8")
+        self.algorithm = algorithm ?? (supported ? .winograd : .im2col)
+        matrix = WeightMatrix.tapMajor(weights) { co, ci, tap in (tap * cin + ci) * cout + co }
     }
 
     /// `output = conv(input)`, or `output += conv(input)` when `accumulate`; then ReLU when `relu`.
-    func apply(_ input: FeatureMap, into output: inout FeatureMap, accumulate: Bool = false, relu: Bool = false) {
+    func apply(_ input: FeatureMap, into output: inout FeatureMap, accumulate: Bool = false, relu: Bool = false,
+               workspace: Workspace) {
         precondition(input.channels == inputChannels && output.channels == outputChannels
                      && output.height == input.height && output.width == input.width,
                      "Convolution3x3: shapes do not match the layer")
+        if algorithm == .winograd {
+            return WinogradConvolution3x3.apply(input, matrix: matrix, outputChannels: outputChannels, into: &output,
+                                                accumulate: accumulate, relu: relu, workspace: workspace)
+        }
         let (h, w, cin, cout) = (input.height, input.width, inputChannels, outputChannels)
         let k = 9 * cin
         let rowsPerBand = max(1, min(h, Convolution3x3.bandBytes / (4 * w * k)))
         let bands = (h + rowsPerBand - 1) / rowsPerBand
-        let scratch = ScratchBuffers(count: rowsPerBand * w * k)
-        defer { scratch.deallocate() }
+        let scratch = workspace.buffer(4, count: rowsPerBand * w * k * ThreadPool.shared.threadCount, of: Float.self)
         input.withPointer { x in
             output.withMutablePointer { y in
                 matrix.withUnsafeBufferPointer { weights in
                     parallelFor(bands) { band, participant in
                         let first = band * rowsPerBand, rows = min(rowsPerBand, h - first)
-                        let col = scratch[participant]
+                        let col = scratch + participant * rowsPerBand * w * k
                         for r in 0..<rows { Convolution3x3.gatherRow(x, row: first + r, height: h, width: w, channels: cin, into: col + r * w * k) }
                         let target = y + first * w * cout
                         GEMM.serial(transposeA: false, transposeB: false, m: rows * w, n: cout, k: k,

@@ -16,6 +16,8 @@ public struct DRUNet: Denoiser {
     let body: [ResidualBlock]
     let up: [(resample: TransposedConvolution2x2, blocks: [ResidualBlock])]
     let tail: Convolution3x3
+    /// Scratch memory reused across layers and calls.
+    let workspaces = WorkspacePool()
 
     /// The network with the named PyTorch parameters (`m_head.weight`, …); `source` names where
     /// they came from in errors. Every expected parameter must be present with its shape, and no
@@ -78,32 +80,32 @@ public struct DRUNet: Denoiser {
         for item in 0..<batch {
             let level = try Self.sigma(sigma, item: item, batch: batch)
             let input = ImageLayout.channelsLast(x, item: item, paddedTo: 8, appending: level)
-            let output = forward(input)
+            let output = workspaces.withWorkspace { forward(input, workspace: $0) }
             ImageLayout.store(output, into: &result, item: item)
         }
         return result
     }
 
     /// The network on a padded channels-last input with the σ channel.
-    func forward(_ input: FeatureMap) -> FeatureMap {
+    func forward(_ input: FeatureMap, workspace: Workspace) -> FeatureMap {
         var x1 = FeatureMap(height: input.height, width: input.width, channels: configuration.channels[0])
-        head.apply(input, into: &x1)
+        head.apply(input, into: &x1, workspace: workspace)
         var skips = [x1]
         var current = x1
         for level in down {
-            ResidualBlock.run(level.blocks, on: &current)
+            ResidualBlock.run(level.blocks, on: &current, workspace: workspace)
             current = level.resample.apply(current)
             skips.append(current)
         }
-        ResidualBlock.run(body, on: &current)
+        ResidualBlock.run(body, on: &current, workspace: workspace)
         for level in up {
             current.add(skips.removeLast())
             current = level.resample.apply(current)
-            ResidualBlock.run(level.blocks, on: &current)
+            ResidualBlock.run(level.blocks, on: &current, workspace: workspace)
         }
         current.add(skips.removeLast())
         var output = FeatureMap(height: input.height, width: input.width, channels: configuration.outputChannels)
-        tail.apply(current, into: &output)
+        tail.apply(current, into: &output, workspace: workspace)
         return output
     }
 }
@@ -114,12 +116,12 @@ struct ResidualBlock {
     let second: Convolution3x3
 
     /// Runs `blocks` in order on `x`, sharing one intermediate buffer.
-    static func run(_ blocks: [ResidualBlock], on x: inout FeatureMap) {
+    static func run(_ blocks: [ResidualBlock], on x: inout FeatureMap, workspace: Workspace) {
         guard !blocks.isEmpty else { return }
         var inner = FeatureMap(height: x.height, width: x.width, channels: x.channels)
         for block in blocks {
-            block.first.apply(x, into: &inner, relu: true)
-            block.second.apply(inner, into: &x, accumulate: true)
+            block.first.apply(x, into: &inner, relu: true, workspace: workspace)
+            block.second.apply(inner, into: &x, accumulate: true, workspace: workspace)
         }
     }
 }

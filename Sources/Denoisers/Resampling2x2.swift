@@ -12,15 +12,7 @@ struct StridedConvolution2x2 {
         let (cout, cin) = (weights.shape[0], weights.shape[1])
         inputChannels = cin
         outputChannels = cout
-        var matrix = [Float](repeating: 0, count: 4 * cin * cout)
-        weights.withUnsafeBufferPointer { w in
-            for co in 0..<cout {
-                for ci in 0..<cin {
-                    for tap in 0..<4 { matrix[(tap * cin + ci) * cout + co] = w[(co * cin + ci) * 4 + tap] }
-                }
-            }
-        }
-        self.matrix = matrix
+        matrix = WeightMatrix.tapMajor(weights) { co, ci, tap in (tap * cin + ci) * cout + co }
     }
 
     /// The half-size map (input height and width must be even).
@@ -66,15 +58,7 @@ struct TransposedConvolution2x2 {
         let (cin, cout) = (weights.shape[0], weights.shape[1])
         inputChannels = cin
         outputChannels = cout
-        var matrix = [Float](repeating: 0, count: 4 * cin * cout)
-        weights.withUnsafeBufferPointer { w in
-            for ci in 0..<cin {
-                for co in 0..<cout {
-                    for tap in 0..<4 { matrix[ci * 4 * cout + tap * cout + co] = w[(ci * cout + co) * 4 + tap] }
-                }
-            }
-        }
-        self.matrix = matrix
+        matrix = WeightMatrix.tapMajor(weights) { ci, co, tap in (ci * 4 + tap) * cout + co }
     }
 
     /// The double-size map.

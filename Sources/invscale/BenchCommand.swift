@@ -53,6 +53,8 @@ struct BenchDRUNet: ParsableCommand {
     @Option(help: "Channels per level, 4 comma-separated counts.") var nc: String = "64,128,256,512"
     @Option(help: "Residual blocks per level.") var nb: Int = 4
     @Option(help: "Image channels: 1 (grey) or 3 (colour).") var channels: Int = 1
+    @Option(help: "Time this .pth or .safetensors checkpoint instead (its shapes set nc, nb and channels).")
+    var weights: String?
     @Option(help: "Timed repetitions after the warm-up.") var reps: Int = 3
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @OptionGroup var runtime: RuntimeOptions
@@ -69,10 +71,10 @@ struct BenchDRUNet: ParsableCommand {
         guard levels.count == 4, nc.split(separator: ",").count == 4 else {
             throw ValidationError("--nc: expected 4 comma-separated channel counts, got '\(nc)'")
         }
-        let configuration = try DRUNetConfiguration(inputChannels: channels, outputChannels: channels,
-                                                    channels: levels, blocks: nb)
-        let model = try DRUNet.random(configuration: configuration)
-        let report = try DRUNetBenchmark.run(model: model, weights: "random", size: size, repetitions: reps)
+        let model = try weights.map { try DRUNet(contentsOf: $0) } ?? DRUNet.random(
+            configuration: DRUNetConfiguration(inputChannels: channels, outputChannels: channels, channels: levels, blocks: nb))
+        let configuration = model.configuration
+        let report = try DRUNetBenchmark.run(model: model, weights: weights ?? "random", size: size, repetitions: reps)
         if json {
             print(try JSONOutput.string(report))
         } else {

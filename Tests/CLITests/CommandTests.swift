@@ -94,6 +94,19 @@ struct CommandTests {
         #expect((object["peak_rss_mb"] as? Double ?? 0) > 0)
     }
 
+    @Test("bench drunet --weights times a checkpoint with the configuration read from its shapes")
+    func benchDRUNetWeights() throws {
+        let result = try CLI.run(["bench", "drunet", "--size", "16", "--reps", "1", "--json", "--threads", "1",
+                                  "--weights", "\(DenoiseTests.fixtures)/drunet_small_color.safetensors"])
+        #expect(result.status == 0, "\(result.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(object["nc"] as? [Int] == [8, 16, 32, 64])
+        #expect(object["channels"] as? Int == 3)
+        #expect((object["weights"] as? String)?.hasSuffix("drunet_small_color.safetensors") == true)
+        let missing = try CLI.run(["bench", "drunet", "--size", "16", "--weights", "/nonexistent/w.pth"])
+        #expect(missing.status != 0 && missing.error.contains("/nonexistent/w.pth"), "\(missing.error)")
+    }
+
     @Test("every subcommand has --help", arguments: [
         ["--help"], ["dataset", "tomography_2d", "--help"], ["op", "parallel2d", "--help"], ["fbp", "--help"],
         ["metrics", "--help"], ["bench", "projector", "--help"], ["bench", "drunet", "--help"], ["denoise", "--help"],

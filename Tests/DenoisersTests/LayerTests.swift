@@ -16,22 +16,54 @@ func randomMap(height: Int, width: Int, channels: Int, seed: UInt64) -> FeatureM
 
 @Suite("DRUNet layers against direct convolutions")
 struct LayerTests {
-    @Test("3×3 convolution, zero padding, with accumulate and ReLU", arguments: [(5, 7, 3, 4), (1, 1, 2, 5), (9, 4, 16, 8), (40, 3, 8, 3)])
-    func convolution3x3(height: Int, width: Int, cin: Int, cout: Int) {
+    @Test("3×3 convolution by im2col, zero padding, with accumulate and ReLU",
+          arguments: [(5, 7, 3, 4), (1, 1, 2, 5), (9, 4, 16, 8), (40, 3, 8, 3)])
+    func im2col(height: Int, width: Int, cin: Int, cout: Int) {
+        convolution3x3(height: height, width: width, cin: cin, cout: cout, algorithm: .im2col)
+    }
+
+    @Test("3×3 convolution by Winograd F(4,3): partial tiles, tiny maps, accumulate and ReLU",
+          arguments: [(9, 4, 16, 8), (1, 1, 8, 8), (4, 4, 8, 16), (13, 10, 24, 8), (6, 17, 8, 32), (2, 9, 16, 16)])
+    func winograd(height: Int, width: Int, cin: Int, cout: Int) {
+        convolution3x3(height: height, width: width, cin: cin, cout: cout, algorithm: .winograd)
+    }
+
+    @Test("Winograd and im2col agree on a map of several bands (64 → 64 channels, 301×290)")
+    func winogradBands() {
+        let (h, w, c) = (301, 290, 64)
+        let weights = Tensor(shape: [c, c, 3, 3], values: randomValues(c * c * 9, seed: 11).map { $0 * 0.1 })
+        let x = randomMap(height: h, width: w, channels: c, seed: 12)
+        var direct = FeatureMap(height: h, width: w, channels: c), fast = direct
+        Convolution3x3(weights: weights, algorithm: .im2col).apply(x, into: &direct, workspace: Workspace())
+        let winograd = Convolution3x3(weights: weights, algorithm: .winograd)
+        #expect(TileGrid(height: h, width: w).count > 2 * WinogradConvolution3x3.minimumBandTiles)
+        winograd.apply(x, into: &fast, workspace: Workspace())
+        let error = zip(fast.values.scalars, direct.values.scalars).map { abs($0 - $1) }.max()!
+        let scale = direct.values.scalars.map(abs).max()!
+        #expect(error <= 1e-5 * scale, "max abs error \(error) for values up to \(scale)")
+    }
+
+    func convolution3x3(height: Int, width: Int, cin: Int, cout: Int, algorithm: Convolution3x3.Algorithm) {
         let weights = Tensor(shape: [cout, cin, 3, 3], values: randomValues(cout * cin * 9, seed: 1))
-        let layer = Convolution3x3(weights: weights)
+        let layer = Convolution3x3(weights: weights, algorithm: algorithm)
         let x = randomMap(height: height, width: width, channels: cin, seed: 2)
         var y = randomMap(height: height, width: width, channels: cout, seed: 3)
         let start = y
-        layer.apply(x, into: &y, accumulate: true, relu: true)
+        layer.apply(x, into: &y, accumulate: true, relu: true, workspace: Workspace())
         for r in 0..<height { for c in 0..<width { for o in 0..<cout {
-            var total = Double(start.values[(r * width + c) * cout + o])
+            var total = Double(start.values[(r * width + c) * cout + o]), magnitude = 0.0
             for dy in 0..<3 { for dx in 0..<3 {
                 let (sr, sc) = (r + dy - 1, c + dx - 1)
                 guard sr >= 0, sr < height, sc >= 0, sc < width else { continue }
-                for i in 0..<cin { total += Double(weights[o, i, dy, dx]) * Double(x.values[(sr * width + sc) * cin + i]) }
+                for i in 0..<cin {
+                    let term = Double(weights[o, i, dy, dx]) * Double(x.values[(sr * width + sc) * cin + i])
+                    total += term
+                    magnitude += abs(term)
+                }
             } }
-            #expect(abs(Double(y.values[(r * width + c) * cout + o]) - max(total, 0)) <= 1e-5)
+            // Winograd F(4,3) in float32 rounds to a few 1e-6 of the terms' magnitude
+            let tolerance = algorithm == .winograd ? 1e-5 + 4e-6 * magnitude : 1e-5
+            #expect(abs(Double(y.values[(r * width + c) * cout + o]) - max(total, 0)) <= tolerance)
         } } }
     }
 

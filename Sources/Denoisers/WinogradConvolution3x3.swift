@@ -1,0 +1,188 @@
+import Tensor
+
+/// Bias-free 3×3 convolutions (stride 1, zero padding 1) on channels-last maps by Winograd's
+/// F(4×4, 3×3): 36 GEMMs of `[tiles, Cin] × [Cin, Cout]` replace the 144 multiply-adds per 4×4
+/// output tile and channel pair of the direct method by 36.
+///
+/// The kernels are transformed at every application from the layer's im2col matrix (a few
+/// milliseconds; storing them would take 36/9 = 4× the weights, 520 MB for the full DRUNet). The
+/// output is computed in bands of tiles whose size depends only on the layer's shape, so results
+/// do not depend on the thread count. Per band: the input tiles are transformed in parallel, the
+/// 36 GEMMs run in parallel (each single-threaded), then the output tiles are transformed back in
+/// parallel with the optional accumulation and ReLU fused in. Channel counts must be multiples
+/// of 8 (`supports`).
+enum WinogradConvolution3x3 {
+    /// Target size of one band's transformed input and output.
+    static let bandBytes = 16 << 20
+    /// Smallest band (in tiles) when the layer has that many: it keeps each GEMM tall enough to
+    /// amortise the packing of its `[Cin, Cout]` operand.
+    static let minimumBandTiles = 256
+    /// Tiles per task in the transform loops.
+    static let tilesPerTask = 16
+
+    /// Whether the layer's channel counts suit the eight-lane transforms.
+    static func supports(inputChannels: Int, outputChannels: Int) -> Bool {
+        inputChannels % 8 == 0 && outputChannels % 8 == 0 && inputChannels > 0 && outputChannels > 0
+    }
+
+    /// `output = conv(input)`, or `output += conv(input)` when `accumulate`; then ReLU when `relu`.
+    /// `matrix` holds the weights as `[9·Cin, Cout]`, row `(dy·3 + dx)·Cin + ci`.
+    static func apply(_ input: FeatureMap, matrix: [Float], outputChannels cout: Int, into output: inout FeatureMap,
+                      accumulate: Bool, relu: Bool, workspace: Workspace) {
+        let (h, w, cin) = (input.height, input.width, input.channels)
+        let grid = TileGrid(height: h, width: w)
+        let elements = WinogradF43.elements, threads = ThreadPool.shared.threadCount
+        let bandTiles = min(grid.count, max(minimumBandTiles, bandBytes / (4 * elements * (cin + cout))))
+        let kernels = workspace.buffer(0, count: elements * cin * cout / 8, of: SIMD8<Float>.self)
+        let transformedInput = workspace.buffer(1, count: elements * bandTiles * cin / 8, of: SIMD8<Float>.self)
+        let transformedOutput = workspace.buffer(2, count: elements * bandTiles * cout / 8, of: SIMD8<Float>.self)
+        let blocks = workspace.buffer(3, count: 2 * elements * threads, of: SIMD8<Float>.self)
+        matrix.withUnsafeBufferPointer { weights in
+            transformKernels(weights.baseAddress!, inputChannels: cin, outputChannels: cout, into: kernels, blocks: blocks)
+        }
+        let u = UnsafeRawPointer(kernels).assumingMemoryBound(to: Float.self)
+        let a = UnsafeRawPointer(transformedInput).assumingMemoryBound(to: Float.self)
+        let c = UnsafeMutableRawPointer(transformedOutput).assumingMemoryBound(to: Float.self)
+        input.withPointer { x in
+            output.withMutablePointer { y in
+                for first in stride(from: 0, to: grid.count, by: bandTiles) {
+                    let count = min(bandTiles, grid.count - first)
+                    let tasks = (count + tilesPerTask - 1) / tilesPerTask
+                    parallelFor(tasks) { task, participant in
+                        for local in (task * tilesPerTask)..<min(count, (task + 1) * tilesPerTask) {
+                            transformInput(x, grid: grid, tile: first + local, channels: cin, block: blocks + 2 * participant * elements,
+                                           into: transformedInput + local * cin / 8, elementStride: bandTiles * cin / 8)
+                        }
+                    }
+                    parallelFor(elements) { e in
+                        GEMM.serial(transposeA: false, transposeB: false, m: count, n: cout, k: cin,
+                                    a: a + e * bandTiles * cin, lda: cin, b: u + e * cin * cout, ldb: cout,
+                                    c: c + e * bandTiles * cout, ldc: cout)
+                    }
+                    parallelFor(tasks) { task, participant in
+                        for local in (task * tilesPerTask)..<min(count, (task + 1) * tilesPerTask) {
+                            transformOutput(transformedOutput + local * cout / 8, elementStride: bandTiles * cout / 8,
+                                            block: blocks + 2 * participant * elements, grid: grid, tile: first + local,
+                                            channels: cout, into: y, accumulate: accumulate, relu: relu)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `G g Gᵀ` of every kernel, as 36 matrices `[Cin, Cout]`: element (e, ci, co) at
+    /// `(e·Cin + ci)·Cout + co`. Input channels run in parallel, output channels eight at a time.
+    static func transformKernels(_ matrix: UnsafePointer<Float>, inputChannels cin: Int, outputChannels cout: Int,
+                                 into kernels: UnsafeMutablePointer<SIMD8<Float>>, blocks: UnsafeMutablePointer<SIMD8<Float>>) {
+        let groups = cout / 8
+        parallelFor(cin) { ci, participant in
+            let block = blocks + 2 * participant * WinogradF43.elements
+            let taps = block + WinogradF43.elements, half = taps + 9
+            for group in 0..<groups {
+                for tap in 0..<9 {
+                    taps[tap] = UnsafeRawPointer(matrix + (tap * cin + ci) * cout + group * 8).loadUnaligned(as: SIMD8<Float>.self)
+                }
+                WinogradF43.transformKernel(taps, into: block, half: half)
+                for e in 0..<36 { kernels[(e * cin + ci) * groups + group] = block[e] }
+            }
+        }
+    }
+
+    /// Transforms the 6×6 input neighbourhood of `tile` (zeros outside the map), eight channels at a
+    /// time; element e of channel group g goes to `target[e·elementStride + g]`. Interior tiles are
+    /// read in place; border tiles are first copied into `block` with their zeros.
+    static func transformInput(_ x: UnsafePointer<Float>, grid: TileGrid, tile: Int, channels: Int,
+                               block: UnsafeMutablePointer<SIMD8<Float>>,
+                               into target: UnsafeMutablePointer<SIMD8<Float>>, elementStride: Int) {
+        let (top, left) = grid.origin(of: tile)
+        let interior = top >= 1 && top + 5 <= grid.height && left >= 1 && left + 5 <= grid.width
+        let columns = block + 36
+        for group in 0..<(channels / 8) {
+            let source: UnsafeRawPointer, rowStride: Int, columnStride: Int
+            if interior {
+                source = UnsafeRawPointer(x + ((top - 1) * grid.width + left - 1) * channels + group * 8)
+                (rowStride, columnStride) = (4 * grid.width * channels, 4 * channels)
+            } else {
+                for i in 0..<6 {
+                    for j in 0..<6 {
+                        let (row, column) = (top - 1 + i, left - 1 + j)
+                        block[i * 6 + j] = row >= 0 && row < grid.height && column >= 0 && column < grid.width
+                            ? UnsafeRawPointer(x + (row * grid.width + column) * channels + group * 8).loadUnaligned(as: SIMD8<Float>.self)
+                            : SIMD8()
+                    }
+                }
+                source = UnsafeRawPointer(block)
+                (rowStride, columnStride) = (6 * 32, 32)
+            }
+            for j in 0..<6 {
+                let p = source + j * columnStride
+                func load(_ i: Int) -> SIMD8<Float> { p.loadUnaligned(fromByteOffset: i * rowStride, as: SIMD8<Float>.self) }
+                let r = WinogradF43.inputTransform(load(0), load(1), load(2), load(3), load(4), load(5))
+                (columns[j], columns[6 + j], columns[12 + j], columns[18 + j], columns[24 + j], columns[30 + j]) = r
+            }
+            let out = target + group
+            for i in 0..<6 {
+                let q = columns + 6 * i, first = 6 * i * elementStride
+                let r = WinogradF43.inputTransform(q[0], q[1], q[2], q[3], q[4], q[5])
+                out[first] = r.0
+                out[first + elementStride] = r.1
+                out[first + 2 * elementStride] = r.2
+                out[first + 3 * elementStride] = r.3
+                out[first + 4 * elementStride] = r.4
+                out[first + 5 * elementStride] = r.5
+            }
+        }
+    }
+
+    /// Transforms the GEMM results of `tile` back and writes (or adds) the 4×4 pixels that lie in
+    /// the map, with ReLU when asked.
+    static func transformOutput(_ source: UnsafeMutablePointer<SIMD8<Float>>, elementStride: Int,
+                                block: UnsafeMutablePointer<SIMD8<Float>>, grid: TileGrid, tile: Int, channels: Int,
+                                into y: UnsafeMutablePointer<Float>, accumulate: Bool, relu: Bool) {
+        let (top, left) = grid.origin(of: tile)
+        let rows = min(4, grid.height - top), columns = min(4, grid.width - left)
+        let zero = SIMD8<Float>()
+        for group in 0..<(channels / 8) {
+            let m = source + group
+            for j in 0..<6 {
+                func load(_ i: Int) -> SIMD8<Float> { m[(6 * i + j) * elementStride] }
+                (block[j], block[6 + j], block[12 + j], block[18 + j]) =
+                    WinogradF43.outputTransform(load(0), load(1), load(2), load(3), load(4), load(5))
+            }
+            for i in 0..<rows {
+                let q = block + 6 * i
+                let pixels = block + 24
+                (pixels[0], pixels[1], pixels[2], pixels[3]) = WinogradF43.outputTransform(q[0], q[1], q[2], q[3], q[4], q[5])
+                let line = UnsafeMutableRawPointer(y + ((top + i) * grid.width + left) * channels + group * 8)
+                for j in 0..<columns {
+                    var value = pixels[j]
+                    let offset = j * channels * 4
+                    if accumulate { value += line.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) }
+                    if relu { value.replace(with: zero, where: value .< zero) }
+                    line.storeBytes(of: value, toByteOffset: offset, as: SIMD8<Float>.self)
+                }
+            }
+        }
+    }
+}
+
+/// The 4×4 output tiles covering an `height × width` map, numbered row-major.
+struct TileGrid {
+    let height: Int
+    let width: Int
+    let columns: Int
+    let count: Int
+
+    init(height: Int, width: Int) {
+        self.height = height
+        self.width = width
+        columns = (width + 3) / 4
+        count = ((height + 3) / 4) * columns
+    }
+
+    /// Top-left output pixel of `tile`.
+    func origin(of tile: Int) -> (row: Int, column: Int) {
+        (tile / columns * 4, tile % columns * 4)
+    }
+}
