@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, each behind a small shim header.
@@ -26,7 +27,11 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["Tensor"]),
         .target(name: "Denoisers", dependencies: ["Tensor", "Formats"]),
         .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats"]),
-        .target(name: "Bench", dependencies: ["Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics"]),
+        .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers"]),
+        .target(name: "Bench", dependencies: [
+            "Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics", "Solvers",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "invscale", dependencies: [
             "Bench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -40,6 +45,7 @@ let package = Package(
         .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Formats", "Datasets", "Metrics"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["invscale", "Formats"]),
+        .testTarget(name: "SolversTests", dependencies: ["Solvers", "Datasets", "Metrics"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench"]),
     ]
 )

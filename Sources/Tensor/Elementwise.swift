@@ -20,6 +20,15 @@ extension Tensor {
         }
     }
 
+    /// `self = alpha * self + offset` (an affine map of every element).
+    public mutating func affine(scale alpha: Float, offset: Float) {
+        apply { target, range in
+            Tensor.vectorLoop(range) { index in
+                target.store(target.load(index) * SIMD16(repeating: alpha) + SIMD16(repeating: offset), index)
+            } scalar: { index in target[index] = alpha * target[index] + offset }
+        }
+    }
+
     /// `self += x`, element by element.
     public mutating func add(_ x: Tensor) { axpy(1, x) }
 

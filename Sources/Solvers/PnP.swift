@@ -1,0 +1,117 @@
+import Denoisers
+import Physics
+import Tensor
+
+/// How a PnP run starts.
+public enum PnPInitialisation: String, Sendable, Codable, CaseIterable {
+    /// `x₀ = 0`.
+    case zeros
+    /// `x₀ = Σ_k A_kᵀ y_k`, what the reference's "pseudo_inverse" computes.
+    case pseudoInverse = "pseudo_inverse"
+    /// `x₀` = filtered back-projection of the data (supplied by the caller).
+    case fbp
+}
+
+/// The settings of a plug-and-play proximal-gradient run.
+public struct PnPSettings: Sendable, Equatable {
+    /// Noise level given to the denoiser, in [0, 1] image units.
+    public var denoiserSigma: Float
+    /// A fixed step γ; nil takes `stepSizeScale / ‖A‖²`.
+    public var stepSize: Double?
+    /// γ = `stepSizeScale / ‖A‖²` when `stepSize` is nil.
+    public var stepSizeScale: Double
+    /// λ of the relaxed denoising step `(1 − α)x + α·D(x)`, α = γλ/(1 + γλ); nil: plain `D(x)`.
+    public var relaxation: Double?
+    /// The range of image values the denoiser's [0, 1] maps onto (the dataset's declared range).
+    public var valueRange: ClosedRange<Float>
+
+    /// Settings with the reference's defaults (σ 0.05, step 0.99/‖A‖², no relaxation).
+    public init(denoiserSigma: Float = 0.05, stepSize: Double? = nil, stepSizeScale: Double = 0.99,
+                relaxation: Double? = nil, valueRange: ClosedRange<Float> = 0...1) {
+        self.denoiserSigma = denoiserSigma
+        self.stepSize = stepSize
+        self.stepSizeScale = stepSizeScale
+        self.relaxation = relaxation
+        self.valueRange = valueRange
+    }
+}
+
+/// Plug-and-play proximal gradient descent (PnP-PGD):
+/// `x ← x − γ·∇f(x)`, then `x ← D_σ(x)` (or `(1 − α)x + α·D_σ(x)`).
+///
+/// The denoiser works on [0, 1] images through the fixed affine map of `settings.valueRange`
+/// (`x₀₁ = (x − lo)/(hi − lo)`), never through the iterate's own min/max as the reference does (that
+/// rescale makes σ meaningless and collapses with a zero start). The two steps are separate calls
+/// so a runner can time them apart.
+public struct PnP: Sendable {
+    /// The data term.
+    public let fidelity: any DataFidelity
+    /// The prior's denoiser.
+    public let denoiser: any Denoiser
+    /// The settings.
+    public let settings: PnPSettings
+    /// The step γ in use.
+    public let step: Double
+
+    /// A solver; with no fixed step it estimates ‖A‖² by a seeded power iteration on the normal
+    /// operator (that estimate is `normSquared`).
+    public init(fidelity: any DataFidelity, denoiser: any Denoiser, settings: PnPSettings) throws {
+        guard settings.valueRange.upperBound > settings.valueRange.lowerBound else {
+            throw TensorError.invalidArgument("PnP value range: expected lower < upper, got \(settings.valueRange)")
+        }
+        guard settings.denoiserSigma >= 0, settings.denoiserSigma.isFinite else {
+            throw TensorError.invalidArgument("denoiser_sigma: expected a finite value ≥ 0, got \(settings.denoiserSigma)")
+        }
+        if let lambda = settings.relaxation, !(lambda > 0 && lambda.isFinite) {
+            throw TensorError.invalidArgument("denoiser_lambda_relaxation: expected a positive number, got \(lambda)")
+        }
+        self.fidelity = fidelity
+        self.denoiser = denoiser
+        self.settings = settings
+        if let fixed = settings.stepSize {
+            guard fixed > 0, fixed.isFinite else { throw TensorError.invalidArgument("step_size: expected a positive number, got \(fixed)") }
+            step = fixed
+        } else {
+            let norm = try PnP.normSquared(of: fidelity)
+            // A zero operator has no scale: the reference then uses a raw step of 1.
+            step = settings.stepSizeScale / (norm > 0 ? norm : 1)
+        }
+    }
+
+    /// ‖A‖² of the fidelity's stacked operator, by power iteration on `AᵀA` (seed 0).
+    public static func normSquared(of fidelity: any DataFidelity) throws -> Double {
+        try powerIteration(shape: fidelity.imageShape, tolerance: 1e-5, maxIterations: 200) { try fidelity.normal($0) }.value
+    }
+
+    /// The starting image; `fbp` must be given for `.fbp`.
+    public func initialImage(_ method: PnPInitialisation, fbp: (() throws -> Tensor)? = nil) throws -> Tensor {
+        switch method {
+        case .zeros: return Tensor(shape: fidelity.imageShape)
+        case .pseudoInverse: return try fidelity.adjointOfMeasurements()
+        case .fbp:
+            guard let fbp else { throw TensorError.invalidArgument("init_method fbp: this problem has no filtered back-projection") }
+            return try fbp()
+        }
+    }
+
+    /// `x ← x − γ·∇f(x)`.
+    public func gradientStep(_ x: inout Tensor) throws {
+        x.axpy(Float(-step), try fidelity.gradient(x))
+    }
+
+    /// `x ← D_σ(x)` or its relaxed form, through the fixed [0, 1] map.
+    public func denoiseStep(_ x: inout Tensor) throws {
+        let (low, high) = (settings.valueRange.lowerBound, settings.valueRange.upperBound)
+        let width = high - low
+        var unit = x
+        unit.affine(scale: 1 / width, offset: -low / width)
+        var denoised = try denoiser.denoise(unit, sigma: [settings.denoiserSigma])
+        if let lambda = settings.relaxation {
+            let alpha = Float(step * lambda / (1 + step * lambda))
+            denoised.scale(by: alpha)
+            denoised.axpy(1 - alpha, unit)
+        }
+        denoised.affine(scale: width, offset: low)
+        x = denoised
+    }
+}
