@@ -45,6 +45,21 @@ public enum DenoiserCatalog {
         }
     }
 
+    /// The denoiser of a run's `denoiser_weights`: `official` (the cached official file, an error
+    /// when absent), `drunet` (official when cached, else bundled), `bundled`, `random`, or a path.
+    public static func resolve(runWeights: String, channels: Int) throws -> Choice {
+        switch runWeights {
+        case "drunet", "bundled", "random": return try resolve(weights: nil, model: runWeights, channels: channels)
+        case "official":
+            let entry = try WeightsCache.entry(named: channels == 3 ? "drunet-color" : "drunet-gray")
+            guard let path = WeightsCache.cachedFile(entry) else {
+                throw FormatError(file: entry.name, "denoiser_weights official: the official weights are not in the cache; run invscale weights fetch \(entry.name)")
+            }
+            return try resolve(weights: path, model: "drunet", channels: channels)
+        default: return try resolve(weights: runWeights, model: "drunet", channels: channels)
+        }
+    }
+
     /// The bundled weights: `Resources/weights/<file>` in a folder above the executable (a build
     /// inside the repository), or `share/invscale/weights/<file>` beside an installed `bin/`.
     static func bundledPath() -> String? {

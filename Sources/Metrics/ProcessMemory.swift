@@ -8,6 +8,19 @@ public enum ProcessMemory {
     /// Peak resident set size (`VmHWM`), in bytes.
     public static func peakResidentBytes() -> Int? { statusField("VmHWM") }
 
+    /// Starts a new peak measurement: Linux resets `VmHWM` to the current RSS when "5" is written
+    /// to `/proc/self/clear_refs`. Returns false where that is not possible.
+    @discardableResult
+    public static func resetPeakResident() -> Bool {
+        #if canImport(Glibc)
+        guard let file = fopen("/proc/self/clear_refs", "w") else { return false }
+        defer { fclose(file) }
+        return fputs("5", file) >= 0
+        #else
+        return false
+        #endif
+    }
+
     /// Current resident set size (`VmRSS`), in bytes.
     public static func residentBytes() -> Int? { statusField("VmRSS") }
 

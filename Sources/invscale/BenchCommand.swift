@@ -7,7 +7,7 @@ import FoundationEssentials
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Time the building blocks (median, min and max of repeated runs).",
-        subcommands: [BenchProjector.self, BenchDRUNet.self])
+        subcommands: [BenchProjector.self, BenchDRUNet.self, BenchPnP.self])
 }
 
 /// `invscale bench projector`: forward and adjoint of the 2-D parallel-beam projector.
@@ -81,6 +81,54 @@ struct BenchDRUNet: ParsableCommand {
             print("drunet N=\(size) \(configuration) threads=\(report.threads)")
             if let stats = report.cases["forward"] { print("  forward: \(Format.seconds(stats))") }
             print("  \(Format.fixed(report.gflop, digits: 1)) GFLOP, \(Format.fixed(report.gflops_per_s, digits: 1)) GFLOP/s")
+            if let rss = report.peak_rss_mb { print("  peak RSS: \(Int(rss.rounded())) MiB") }
+        }
+    }
+}
+
+/// `invscale bench pnp`: PnP iterations on tomography_2d (full-size DRUNet with random weights by
+/// default, as the peer benchmark times it), gradient and denoiser steps apart.
+struct BenchPnP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pnp", abstract: "Time PnP iterations (gradient step, denoiser step) on tomography_2d.")
+
+    @Option(help: "Image side N.") var size: Int = 512
+    @Option(help: "Number of operators the angles are split over.") var operators: Int = 8
+    @Option(help: "Number of projection angles.") var angles: Int = 100
+    @Option(help: "Denoiser: random (full-size DRUNet, random weights), bundled, drunet, tv, or a weights file.")
+    var denoiser: String = "random"
+    @Option(help: "Timed iterations after one warm-up iteration.") var reps: Int = 3
+    @Flag(help: "Print one JSON object instead of text.") var json = false
+    @OptionGroup var runtime: RuntimeOptions
+
+    func validate() throws {
+        guard size > 0 else { throw ValidationError("--size: expected a positive integer, got \(size)") }
+        guard operators > 0, operators <= angles else {
+            throw ValidationError("--operators: expected 1…\(angles) (one angle at least per operator), got \(operators)")
+        }
+        guard angles > 0 else { throw ValidationError("--angles: expected a positive integer, got \(angles)") }
+        guard reps > 0 else { throw ValidationError("--reps: expected a positive integer, got \(reps)") }
+    }
+
+    func run() throws {
+        try runtime.configure()
+        let model: any Denoiser, name: String
+        if denoiser == "tv" {
+            (model, name) = (try TotalVariationDenoiser(), "TV proximal denoiser, 50 dual iterations")
+        } else {
+            let choice = try DenoiserCatalog.resolve(runWeights: denoiser, channels: 1)
+            (model, name) = (choice.model, choice.source)
+        }
+        let report = try PnPBenchmark.run(size: size, operators: operators, angles: angles, denoiser: model,
+                                          denoiserName: name, repetitions: reps)
+        if json {
+            print(try JSONOutput.string(report))
+        } else {
+            print("pnp N=\(size), \(angles) angles over \(operators) operators, \(name), threads=\(report.threads)")
+            for step in ["gradient", "denoise", "iteration"] {
+                if let stats = report.cases[step] { print("  \(step): \(Format.seconds(stats))") }
+            }
+            print("  set-up: \(Format.fixed(report.setup_s, digits: 2)) s")
             if let rss = report.peak_rss_mb { print("  peak RSS: \(Int(rss.rounded())) MiB") }
         }
     }

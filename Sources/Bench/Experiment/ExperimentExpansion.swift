@@ -1,0 +1,59 @@
+extension ExperimentFile {
+    /// Every run of the file, after checking each grid point's parameters together
+    /// (`GridPointCheck`).
+    ///
+    /// The grid of an item is the Cartesian product of its axes in file order, the last axis
+    /// varying fastest; a zipped key is one axis. Runs come in benchopt's order: for each dataset
+    /// item, each of its grid points, each objective, each solver item, each of its grid points,
+    /// then the repetitions, so consecutive runs share their dataset. Their number is
+    /// Σ over dataset and solver items of (dataset grid × solver grid) × objectives × n-repetitions.
+    public func expand() throws -> [RunSpec] {
+        var runs = [RunSpec]()
+        for dataset in datasets {
+            for datasetPoint in dataset.gridPoints() {
+                for objective in objectives {
+                    for solver in solvers {
+                        for solverPoint in solver.gridPoints() {
+                            try GridPointCheck(file: path, dataset: dataset, datasetValues: datasetPoint,
+                                               solver: solver, solverValues: solverPoint).run()
+                            for repetition in 0..<nRepetitions {
+                                runs.append(RunSpec(index: runs.count, repetition: repetition, objective: objective.name,
+                                                    dataset: dataset.name, datasetParameters: datasetPoint.mapValues(\.value),
+                                                    solver: solver.name, solverParameters: solverPoint.mapValues(\.value),
+                                                    maxIterations: maxRuns))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return runs
+    }
+}
+
+/// A parameter's value at one grid point and the line that set it (nil for a catalog default).
+struct SourcedValue {
+    /// The canonical value.
+    let value: ParameterValue
+    /// The file line, or nil for a default.
+    let line: Int?
+}
+
+extension ExperimentItem {
+    /// The item's grid points in order (last axis fastest), each holding every parameter of the
+    /// catalog entry.
+    func gridPoints() -> [[String: SourcedValue]] {
+        let defaults = spec.defaults.mapValues { SourcedValue(value: $0, line: nil) }
+        return axes.reduce([defaults]) { points, axis in
+            points.flatMap { point in
+                zip(axis.rows, axis.rowLines).map { row, line in
+                    var next = point
+                    for (name, value) in zip(axis.names, row) {
+                        next[name] = SourcedValue(value: value, line: line)
+                    }
+                    return next
+                }
+            }
+        }
+    }
+}

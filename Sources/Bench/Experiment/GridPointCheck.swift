@@ -1,0 +1,86 @@
+/// The checks that need several parameters of one grid point: tiles against the overlap and the
+/// image size, and the GPUs that `slurm_gres` requests against the processes per node.
+struct GridPointCheck {
+    /// The experiment file (for errors).
+    let file: String
+    /// The dataset item.
+    let dataset: ExperimentItem
+    /// Its parameters at this grid point.
+    let datasetValues: [String: SourcedValue]
+    /// The solver item.
+    let solver: ExperimentItem
+    /// Its parameters at this grid point.
+    let solverValues: [String: SourcedValue]
+
+    /// Throws the first `ConfigError` found.
+    func run() throws {
+        try checkTiles()
+        try checkGPUs()
+    }
+
+    /// With `patch_size` > 0: list lengths match the dataset's dimensions, `overlap` <
+    /// `patch_size` per dimension, and, when the denoiser is distributed, tiles smaller than the
+    /// image (datasets whose size comes from the data are not checked).
+    private func checkTiles() throws {
+        guard let patch = solverValues["patch_size"]?.value.intList, patch != [0],
+              let overlap = solverValues["overlap"]?.value.intList else { return }
+        if patch.contains(0) {
+            throw fail("patch_size", "\(described("patch_size")) has a zero entry; expected every entry > 0 (a single 0 turns tiling off)")
+        }
+        if let dimensions = dataset.spec.dimensions {
+            for (name, sizes) in [("patch_size", patch), ("overlap", overlap)] where sizes.count > 1 && sizes.count != dimensions {
+                throw fail(name, "\(described(name)) has \(sizes.count) entries; expected an int or \(dimensions) ints for the \(dimensions)-D dataset \(dataset.name)")
+            }
+        }
+        let count = max(patch.count, overlap.count)
+        guard patch.count == overlap.count || min(patch.count, overlap.count) == 1 else {
+            throw fail("overlap", "\(described("overlap")) has \(overlap.count) entries; expected an int or as many as \(described("patch_size"))")
+        }
+        let patchSizes = patch.count == 1 ? Array(repeating: patch[0], count: count) : patch
+        let overlaps = overlap.count == 1 ? Array(repeating: overlap[0], count: count) : overlap
+        if zip(patchSizes, overlaps).contains(where: { $1 >= $0 }) {
+            throw fail("overlap", "\(described("overlap")) is not smaller than \(described("patch_size")); expected overlap < patch_size in every dimension")
+        }
+        guard solverValues["distribute_denoiser"]?.value.boolValue == true,
+              let sizeParameter = dataset.spec.imageSizeParameter,
+              let side = datasetValues[sizeParameter]?.value.intValue, patch.contains(where: { $0 >= side }) else { return }
+        let sizeLine = datasetValues[sizeParameter]?.line.map { ", line \($0)" } ?? ", default"
+        throw fail("patch_size", "\(described("patch_size")) is not smaller than the image (\(sizeParameter) \(side) of dataset \(dataset.name)\(sizeLine)); expected tiles smaller than the image, or patch_size 0 for no tiling")
+    }
+
+    /// `slurm_gres` of the form `gpu`, `gpu:N`, `gpu:TYPE` or `gpu:TYPE:N` asks for N GPUs per
+    /// node (1 without N); one process drives one GPU, so `slurm_ntasks_per_node` must be N.
+    private func checkGPUs() throws {
+        guard let gres = solverValues["slurm_gres"]?.value.stringValue,
+              let tasks = solverValues["slurm_ntasks_per_node"]?.value.intValue else { return }
+        for request in gres.split(separator: ",") {
+            let fields = request.split(separator: ":", omittingEmptySubsequences: false)
+            guard fields.first == "gpu" else { continue }
+            let count: Int? = switch fields.count {
+            case 1: 1
+            case 2: Int(fields[1]) ?? 1
+            case 3: Int(fields[2])
+            default: nil
+            }
+            guard let gpus = count, gpus > 0 else {
+                throw fail("slurm_gres", "'\(request)' is not a GPU request; expected gpu:N or gpu:TYPE:N with N > 0")
+            }
+            if gpus != tasks {
+                let blamed = solverValues["slurm_gres"]?.line == nil ? "slurm_ntasks_per_node" : "slurm_gres"
+                throw fail(blamed, "\(described("slurm_gres")) requests \(gpus) GPU\(gpus == 1 ? "" : "s") per node but \(described("slurm_ntasks_per_node")); expected slurm_ntasks_per_node = \(gpus), one process per GPU")
+            }
+        }
+    }
+
+    /// "patch_size 448", or "patch_size 128 (default)" for a value the file does not set.
+    private func described(_ parameter: String) -> String {
+        guard let sourced = solverValues[parameter] else { return parameter }
+        return "\(parameter) \(sourced.value)\(sourced.line == nil ? " (default)" : "")"
+    }
+
+    /// An error about solver parameter `parameter`, at the line that set it (else the solver's line).
+    private func fail(_ parameter: String, _ message: String) -> ConfigError {
+        ConfigError(file: file, line: solverValues[parameter]?.line ?? solver.line,
+                    field: "solver.\(solver.name).\(parameter)", message)
+    }
+}

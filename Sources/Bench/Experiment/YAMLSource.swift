@@ -1,0 +1,136 @@
+import FoundationEssentials
+import Yams
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One YAML file being read: turns its nodes into values and its mistakes into `ConfigError`s
+/// that carry the file name and the node's line.
+struct YAMLSource {
+    /// The file name used in errors.
+    let file: String
+
+    /// The text of the file at `path`.
+    static func read(path: String) throws -> String {
+        do {
+            return String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+        } catch {
+            let posix = ((error as? CocoaError)?.underlying as? POSIXError).map { String(cString: strerror($0.code.rawValue)) }
+            throw ConfigError(file: path, line: nil, field: "", "cannot read file (\(posix ?? "\(error)"))")
+        }
+    }
+
+    /// The top-level mapping of `text`; YAML syntax errors and duplicate keys become errors at their line.
+    func rootMapping(_ text: String, expected: String) throws -> Node.Mapping {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw syntaxError(error)
+        }
+        guard let root else { throw ConfigError(file: file, line: 1, field: "", "empty file; expected \(expected)") }
+        guard let mapping = root.mapping else { throw fail(root, "", "expected \(expected)") }
+        return mapping
+    }
+
+    /// An error about `field` at the line of `node` (line 1 when the node has no position).
+    func fail(_ node: Node?, _ field: String, _ message: String) -> ConfigError {
+        ConfigError(file: file, line: node?.mark?.line ?? 1, field: field, message)
+    }
+
+    /// An error for a key of a mapping that is not one of `known`, with a suggestion.
+    func unknownKey(_ key: String, at node: Node, field: String, known: [String], what: String) -> ConfigError {
+        fail(node, field, "unknown \(what) '\(key)'; expected one of \(known.joined(separator: ", "))"
+             + Suggestion.didYouMean(key, among: known))
+    }
+
+    /// The text of a mapping key.
+    func key(_ node: Node, field: String) throws -> String {
+        guard let scalar = node.scalar else { throw fail(node, field, "expected a plain key, got a \(shape(node))") }
+        return scalar.string
+    }
+
+    /// The elements of a sequence node.
+    func sequence(_ node: Node, _ field: String, expected: String) throws -> [Node] {
+        guard let sequence = node.sequence else { throw fail(node, field, "expected \(expected), got \(describe(node))") }
+        return Array(sequence)
+    }
+
+    /// The value of a scalar or (nested) sequence node; mappings are refused.
+    func value(_ node: Node, _ field: String) throws -> ParameterValue {
+        switch node {
+        case .sequence(let sequence):
+            return .list(try sequence.map { try value($0, field) })
+        case .scalar(let scalar):
+            switch node.tagName {
+            case .null: return .null
+            case .bool: return node.bool.map(ParameterValue.bool) ?? .string(scalar.string)
+            case .int:
+                guard let int = node.int else { throw fail(node, field, "integer \(scalar.string) is out of range") }
+                return .int(int)
+            case .float: return node.float.map(ParameterValue.double) ?? .string(scalar.string)
+            default: return .string(scalar.string)
+            }
+        default:
+            throw fail(node, field, "expected a value or a list of values, got a \(shape(node))")
+        }
+    }
+
+    /// An int scalar of at least `minimum`.
+    func int(_ node: Node, _ field: String, minimum: Int) throws -> Int {
+        guard case .int(let number) = try value(node, field) else {
+            throw fail(node, field, "expected an int ≥ \(minimum), got \(describe(node))")
+        }
+        guard number >= minimum else { throw fail(node, field, "expected an int ≥ \(minimum), got \(number)") }
+        return number
+    }
+
+    /// A bool scalar (`true`/`false`, any capitalisation YAML accepts).
+    func bool(_ node: Node, _ field: String) throws -> Bool {
+        guard case .bool(let flag) = try value(node, field) else {
+            throw fail(node, field, "expected true or false, got \(describe(node))")
+        }
+        return flag
+    }
+
+    /// A scalar's text, whatever YAML type it resolves to (`10` stays "10"); null and collections are refused.
+    func text(_ node: Node, _ field: String) throws -> String {
+        guard let scalar = node.scalar, node.tagName != .null else {
+            throw fail(node, field, "expected a string, got \(describe(node))")
+        }
+        return scalar.string
+    }
+
+    /// "int 5", "string 'x'", "a list", "a mapping" — what a node holds, for error messages.
+    func describe(_ node: Node) -> String {
+        guard node.scalar != nil, let value = try? value(node, "") else { return "a \(shape(node))" }
+        return value.typedDescription
+    }
+
+    private func shape(_ node: Node) -> String {
+        switch node {
+        case .scalar: "value"
+        case .sequence: "list"
+        case .mapping: "mapping"
+        case .alias: "alias"
+        }
+    }
+
+    private func syntaxError(_ error: YamlError) -> ConfigError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+             .composer(_, let problem, let mark, _):
+            return ConfigError(file: file, line: mark.line, field: "", "invalid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigError(file: file, line: context.mark.line, field: duplicates.joined(separator: ", "),
+                               "key given twice in the same mapping; expected each key once")
+        default:
+            return ConfigError(file: file, line: 1, field: "", "invalid YAML: \(error)")
+        }
+    }
+}
+
+extension Node {
+    /// The resolved tag (`Tag.name` is internal to Yams).
+    var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+}

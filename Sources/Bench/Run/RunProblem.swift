@@ -1,0 +1,77 @@
+import Datasets
+import Denoisers
+import Solvers
+import Tensor
+
+/// Builds what a PnP run needs from its RunSpec: the problem, the denoiser and the solver settings.
+struct RunProblem {
+    let problem: Problem
+    let denoiser: any Denoiser
+    /// A sentence saying which denoiser runs (weights, tiling).
+    let denoiserDescription: String
+    let settings: PnPSettings
+    let initialisation: PnPInitialisation
+
+    init(spec: RunSpec) throws {
+        let data = spec.datasetParameters, solver = spec.solverParameters
+        func int(_ values: [String: ParameterValue], _ name: String) throws -> Int {
+            guard let value = values[name]?.intValue else { throw RunError.parameter(name, "an integer", values[name]) }
+            return value
+        }
+        func double(_ values: [String: ParameterValue], _ name: String) throws -> Double? {
+            guard let value = values[name], !value.isNull else { return nil }
+            guard let number = value.doubleValue else { throw RunError.parameter(name, "a number", value) }
+            return number
+        }
+        func string(_ values: [String: ParameterValue], _ name: String) throws -> String {
+            guard let value = values[name]?.stringValue else { throw RunError.parameter(name, "a string", values[name]) }
+            return value
+        }
+        guard spec.dataset == Tomography2D.name else { throw RunError.notBuilt("dataset \(spec.dataset)") }
+        let dataset = try Tomography2D(imgSize: int(data, "img_size"), numOperators: int(data, "num_operators"),
+                                       numAngles: int(data, "num_angles"), noiseLevel: double(data, "noise_level") ?? 0,
+                                       circle: data["circle"]?.boolValue ?? true, seed: UInt64(max(0, try int(data, "seed"))))
+        problem = try dataset.makeProblem()
+        let method = try string(solver, "init_method")
+        guard let start = PnPInitialisation(rawValue: method) else {
+            throw RunError.parameter("init_method", "zeros, pseudo_inverse or fbp", solver["init_method"])
+        }
+        initialisation = start
+        settings = PnPSettings(denoiserSigma: Float(try double(solver, "denoiser_sigma") ?? 0.05),
+                               stepSize: try double(solver, "step_size"), stepSizeScale: try double(solver, "step_size_scale") ?? 0.99,
+                               relaxation: try double(solver, "denoiser_lambda_relaxation"), valueRange: problem.valueRange)
+        var base: any Denoiser, description: String
+        switch try string(solver, "denoiser") {
+        case "tv":
+            let iterations = try int(solver, "tv_iterations")
+            base = try TotalVariationDenoiser(iterations: iterations)
+            description = "TV proximal denoiser, \(iterations) dual iterations"
+        case "drunet":
+            let choice = try DenoiserCatalog.resolve(runWeights: string(solver, "denoiser_weights"), channels: 1)
+            (base, description) = (choice.model, choice.source)
+        case let other:
+            throw RunError.parameter("denoiser", "drunet or tv", .string(other))
+        }
+        let patch = solver["patch_size"]?.intList ?? [0], overlap = solver["overlap"]?.intList ?? [0]
+        if solver["distribute_denoiser"]?.boolValue == true, patch.allSatisfy({ $0 > 0 }) {
+            let batch = try int(solver, "max_batch_size")
+            base = TiledDenoiser(inner: base, patchSize: patch, overlap: overlap, maxBatchSize: batch)
+            description += ", tiles \(patch.map(String.init).joined(separator: "×")) overlap \(overlap.map(String.init).joined(separator: "×")) batch \(batch)"
+        }
+        denoiser = base
+        denoiserDescription = description
+    }
+}
+
+/// Why a run cannot start.
+enum RunError: Error, CustomStringConvertible {
+    case parameter(String, String, ParameterValue?)
+    case notBuilt(String)
+
+    var description: String {
+        switch self {
+        case let .parameter(name, expected, found): "parameter \(name): expected \(expected), got \(found.map { "\($0)" } ?? "nothing")"
+        case let .notBuilt(what): "\(what) is not built yet"
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Formats
+import FoundationEssentials
+import Tensor
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a run stands.
+public enum RunStatus: String, Codable, Sendable {
+    case running, finished, failed, interrupted
+}
+
+/// A run's `run.json`: what was run, on what, and how it ended. Rewritten (atomically, through a
+/// temporary file) when the run starts and when it ends.
+public struct RunRecordFile: Codable, Sendable {
+    /// The run's specification, defaults filled in.
+    public var spec: RunSpec
+    public var status: RunStatus
+    /// Why the run failed or was interrupted.
+    public var error: String?
+    /// ISO 8601 times.
+    public var started: String
+    public var finished: String?
+    /// Iterations completed.
+    public var iterations: Int = 0
+    /// Which denoiser ran (weights file or model, tiling).
+    public var denoiser: String = ""
+    /// The step γ and, when it was estimated, ‖A‖².
+    public var step_size: Double?
+    public var norm_squared: Double?
+    /// Quality of the initial image and of the last iterate.
+    public var initial_psnr: Double?
+    public var final_psnr: Double?
+    public var final_ssim: Double?
+    public var final_mse: Double?
+    /// Why the run stopped before max-runs, if it did.
+    public var stop_reason: String?
+    /// Solver time (evaluation excluded) and set-up time, seconds.
+    public var solver_seconds: Double = 0
+    public var setup_seconds: Double = 0
+    /// Process peak RSS at the end, MiB.
+    public var peak_rss_mb: Double?
+    /// Threads, processes and the machine.
+    public var threads: Int
+    public var machine: MachineDescription
+    public var versions: [String: String]
+
+    /// A record for a run starting now.
+    public init(spec: RunSpec) {
+        self.spec = spec
+        status = .running
+        started = Date.now.ISO8601Format()
+        threads = ThreadPool.shared.threadCount
+        machine = MachineDescription.current
+        versions = ["invscale": InvScaleVersion.current]
+    }
+
+    /// Writes the record to `path` through a temporary file and a rename.
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let temporary = path + ".tmp"
+        try encoder.encode(self).write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path) == 0 else {
+            throw FormatError(file: path, "cannot replace the run record (\(String(cString: strerror(errno))))")
+        }
+    }
+
+    /// The record at `path`, or nil when there is none or it cannot be read.
+    public static func read(from path: String) -> RunRecordFile? {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return nil }
+        return try? JSONDecoder().decode(RunRecordFile.self, from: data)
+    }
+}
+
+/// The program's version, written into every result.
+public enum InvScaleVersion {
+    public static let current = "0.4.0-dev"
+}

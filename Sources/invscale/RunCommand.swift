@@ -1,0 +1,87 @@
+import ArgumentParser
+import Bench
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `invscale run`: expands an experiment file into runs, prints the plan, runs them one by one with
+/// live progress, writes every result as it is produced and prints a final table.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run an experiment file (benchopt format), or the built-in default experiment.",
+        discussion: """
+        Results go to OUTPUT/<run identifier>/: run.json (spec, machine, status), metrics_rank0.csv \
+        (one row per iteration, written as it happens), reconstruction.npy, initial.npy and \
+        comparison.png. Runs already finished there are skipped unless --force. Ctrl-C finishes the \
+        current iteration, marks the run interrupted and stops.
+        """)
+
+    @Argument(help: "Experiment file (YAML). Without it: tomography_2d 256², 100 angles, 8 operators, PnP with the bundled DRUNet.")
+    var config: String?
+    @Option(help: "Parallel configuration file (backend, slurm_* keys), checked now and used by the launchers.")
+    var parallelConfig: String?
+    @Option(help: "Output folder.") var output: String = "outputs/runs"
+    @Option(help: "Iterations per run, overriding the file's max-runs.") var maxRuns: Int?
+    @Flag(help: "Run again the runs that finished before.") var force = false
+    @Flag(help: "Print the plan and exit.") var plan = false
+    @OptionGroup var runtime: RuntimeOptions
+
+    func validate() throws {
+        if let maxRuns, maxRuns <= 0 { throw ValidationError("--max-runs: expected a positive integer, got \(maxRuns)") }
+    }
+
+    func run() throws {
+        try runtime.configure()
+        let experiment = try config.map { try ExperimentFile.load(path: $0) }
+            ?? ExperimentFile(yaml: DefaultExperiment.yaml, path: DefaultExperiment.name)
+        if let parallelConfig { _ = try ParallelConfig.load(path: parallelConfig) }
+        var runs = try experiment.expand()
+        if let maxRuns { runs = runs.map { $0.withMaxIterations(maxRuns) } }
+        print("experiment \(experiment.path)")
+        ExperimentPlan(runs: runs).lines().forEach { print($0) }
+        guard !plan else { return }
+        Interruption.install()
+        let terminal = isatty(STDOUT_FILENO) == 1
+        var pending = false
+        let summaries = ExperimentRunner.run(runs, output: output, force: force) { line, transient in
+            if terminal && transient {
+                print("\r\u{1B}[2K" + line, terminator: "")
+                fflush(nil)
+                pending = true
+            } else {
+                print((terminal && pending ? "\r\u{1B}[2K" : "") + line)
+                pending = false
+            }
+        }
+        print("")
+        ExperimentRunner.table(summaries).forEach { print($0) }
+        print("results in \(output)")
+        if Interruption.received != nil { throw ExitCode(130) }
+        if summaries.contains(where: { $0.outcome == "failed" }) { throw ExitCode(1) }
+    }
+}
+
+/// The experiment `invscale run` runs without a file (and `make demo`).
+enum DefaultExperiment {
+    static let name = "built-in default experiment"
+    static let yaml = """
+    objective:
+      - reconstruction_objective
+    dataset:
+      - tomography_2d:
+          img_size: 256
+          num_angles: 100
+          num_operators: 8
+          noise_level: 0.01
+    solver:
+      - PnP:
+          denoiser: drunet
+          denoiser_weights: bundled
+          denoiser_sigma: 0.01
+          init_method: fbp
+    max-runs: 20
+    n-repetitions: 1
+    """
+}
