@@ -9,9 +9,15 @@ import Glibc
 public enum Interruption {
     private static let flag = Atomic<Int32>(0)
 
-    /// Installs the handlers.
+    /// Installs the handlers and unblocks the two signals (a parent, e.g. a test runner, may hand
+    /// down a mask that blocks them, which would leave them pending forever).
     public static func install() {
         #if canImport(Glibc)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        sigaddset(&mask, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber) { received in
                 Interruption.flag.store(received, ordering: .relaxed)

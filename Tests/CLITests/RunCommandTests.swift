@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+@Suite("invscale run")
+struct RunCommandTests {
+    /// A tiny PnP-TV experiment (32², 20 angles over 2 operators) with `iterations` iterations.
+    static func experiment(iterations: Int) -> String {
+        """
+        objective:
+          - reconstruction_objective
+        dataset:
+          - tomography_2d:
+              img_size: 32
+              num_angles: 20
+              num_operators: 2
+        solver:
+          - PnP:
+              denoiser: tv
+              tv_iterations: 5
+              denoiser_sigma: 0.001
+              init_method: fbp
+        max-runs: \(iterations)
+        """
+    }
+
+    static func write(_ text: String, in folder: String) throws -> String {
+        let path = folder + "/experiment.yml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The single run folder under `output`.
+    static func runFolder(_ output: String) throws -> String {
+        let entries = try FileManager.default.contentsOfDirectory(atPath: output)
+        #expect(entries.count == 1, "\(entries)")
+        return output + "/" + (entries.first ?? "")
+    }
+
+    static func record(_ folder: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/run.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    static func csvLines(_ folder: String) throws -> [Substring] {
+        try String(contentsOfFile: folder + "/metrics_rank0.csv", encoding: .utf8).split(separator: "\n")
+    }
+
+    @Test("a run writes run.json, one CSV row per iteration, the reconstruction and the figure; a re-run skips it")
+    func runAndSkip() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let config = try Self.write(Self.experiment(iterations: 3), in: folder)
+        let first = try CLI.run(["run", config, "--output", output, "--threads", "1"])
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.contains("1 run") && first.output.contains("finished"))
+        let run = try Self.runFolder(output)
+        let record = try Self.record(run)
+        #expect(record["status"] as? String == "finished" && record["iterations"] as? Int == 3)
+        let psnr = try #require(record["final_psnr"] as? Double)
+        #expect(psnr > 15, "PSNR \(psnr)")
+        let lines = try Self.csvLines(run)
+        #expect(lines.count == 4)
+        let header = lines[0].split(separator: ",")
+        #expect(header.prefix(2) == ["gpu_memory_allocated_mb", "gpu_memory_reserved_mb"] && header.contains("psnr"))
+        #expect(lines[1].split(separator: ",", omittingEmptySubsequences: false).count == header.count)
+        for file in ["reconstruction.npy", "initial.npy", "comparison.png"] {
+            #expect(FileManager.default.fileExists(atPath: run + "/" + file), "\(file)")
+        }
+        let second = try CLI.run(["run", config, "--output", output, "--threads", "1"])
+        #expect(second.status == 0 && second.output.contains("already finished"), "\(second.output)")
+        #expect(try Self.csvLines(run) == lines)
+        let forced = try CLI.run(["run", config, "--output", output, "--threads", "1", "--force", "--max-runs", "2"])
+        #expect(forced.status == 0 && !forced.output.contains("already finished"))
+    }
+
+    @Test("SIGINT during a run: the rows written stay, run.json says interrupted, exit status 130")
+    func interrupted() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let config = try Self.write(Self.experiment(iterations: 1_000_000), in: folder)
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["run", config, "--output", output, "--threads", "1"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var rows = 0
+        let deadline = Date().addingTimeInterval(120)
+        while rows < 3 && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.2)
+            if let run = try? FileManager.default.contentsOfDirectory(atPath: output).first {
+                rows = ((try? Self.csvLines(output + "/" + run).count) ?? 1) - 1
+            }
+        }
+        try #require(rows >= 3, "the run did not write 3 rows in time")
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let run = try Self.runFolder(output)
+        let record = try Self.record(run)
+        #expect(record["status"] as? String == "interrupted")
+        let iterations = try #require(record["iterations"] as? Int)
+        let written = try Self.csvLines(run).count
+        #expect(iterations >= 3 && written == iterations + 1)
+        #expect(FileManager.default.fileExists(atPath: run + "/reconstruction.npy"))
+    }
+
+    @Test("a bad experiment file is refused before anything runs, naming the file, the line and the field")
+    func badFile() throws {
+        let folder = try CLI.temporaryFolder()
+        let config = try Self.write(Self.experiment(iterations: 3).replacingOccurrences(of: "tv_iterations", with: "tv_iteration"), in: folder)
+        let result = try CLI.run(["run", config, "--output", folder + "/results"])
+        #expect(result.status != 0)
+        #expect(result.error.contains("experiment.yml:11") && result.error.contains("tv_iteration") && result.error.contains("did you mean"),
+                "\(result.error)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/results"))
+    }
+
+    @Test("--plan prints one line per run and the count, for the reference files too")
+    func plan() throws {
+        let configs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("configs").path
+        for (file, count) in [("tomography_2d.yml", 2), ("tomography_3d.yml", 4), ("highres_imaging.yml", 2)] {
+            let result = try CLI.run(["run", "\(configs)/\(file)", "--plan"])
+            #expect(result.status == 0, "\(file): \(result.error)")
+            #expect(result.output.split(separator: "\n").last == "\(count) runs", "\(file): \(result.output)")
+        }
+    }
+}
