@@ -21,13 +21,11 @@ bootstrap:
 release: bootstrap
 	$(SWIFT) build $(RELEASE_FLAGS) --product invscale
 
-# The default experiment: export the default tomography_2d dataset, reconstruct it by FBP, score it.
+# The default experiment (tomography_2d 256², PnP with the bundled DRUNet from FBP), then the
+# demo file's other run (PnP-TV; its DRUNet run is the default one, found finished and skipped).
 demo: release
-	$(INVSCALE) dataset tomography_2d --export $(DEMO_DIR)
-	$(INVSCALE) fbp --size 512 --angles 100 $(DEMO_DIR)/measurement_0.npy $(DEMO_DIR)/fbp.npy
-	@echo "FBP of the default dataset against the ground truth:"
-	$(INVSCALE) metrics $(DEMO_DIR)/ground_truth.npy $(DEMO_DIR)/fbp.npy
-	@echo "files in $(DEMO_DIR): ground_truth.npy measurement_0.npy geometry.json preview.png fbp.npy"
+	$(INVSCALE) run --output $(DEMO_DIR)
+	$(INVSCALE) run configs/demo.yml --output $(DEMO_DIR)
 
 test: bootstrap
 	$(SWIFT) test --disable-xctest

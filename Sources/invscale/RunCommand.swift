@@ -79,9 +79,10 @@ enum DefaultExperiment {
       - PnP:
           denoiser: drunet
           denoiser_weights: bundled
-          denoiser_sigma: 0.01
+          denoiser_sigma: 0.015
+          denoiser_lambda_relaxation: 5000.0
           init_method: fbp
-    max-runs: 20
+    max-runs: 30
     n-repetitions: 1
     """
 }

@@ -33,12 +33,13 @@ extension RunSpec {
 
     /// A one-line description, e.g.
     /// `PnP (drunet σ 0.01, init zeros) · tomography_2d 2048² · 2 processes · tiles 448/32 · batch 0`;
-    /// the tiling part appears only when the denoiser is tiled.
+    /// the relaxation λ appears when set, the tiling part only when the denoiser is tiled.
     public var label: String {
         var solverPart = solver
         if let denoiser = solverParameter("denoiser")?.stringValue, let sigma = solverParameter("denoiser_sigma"),
            let initialisation = solverParameter("init_method")?.stringValue {
-            solverPart += " (\(denoiser) σ \(sigma), init \(initialisation))"
+            let relaxation = solverParameter("denoiser_lambda_relaxation").flatMap { $0.isNull ? nil : ", λ \($0)" } ?? ""
+            solverPart += " (\(denoiser) σ \(sigma)\(relaxation), init \(initialisation))"
         }
         var parts = [solverPart, datasetLabel, processes == 1 ? "1 process" : "\(processes) processes"]
         if let tileSize {

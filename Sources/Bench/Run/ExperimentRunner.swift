@@ -59,13 +59,14 @@ public enum ExperimentRunner {
         return summaries
     }
 
-    /// The final table: run, outcome, iterations, final PSNR, solver time, peak memory.
+    /// The final table: run, outcome, iterations, PSNR of the start and of the end, SSIM, solver
+    /// time, peak memory.
     public static func table(_ summaries: [RunSummary]) -> [String] {
-        let header = ["run", "outcome", "iterations", "PSNR dB", "SSIM", "time s", "peak RSS MiB"]
+        let header = ["run", "outcome", "iterations", "start dB", "PSNR dB", "SSIM", "time s", "peak RSS MiB"]
         let rows = summaries.map { summary -> [String] in
             let record = summary.record
             return [summary.spec.label, summary.outcome, record.map { "\($0.iterations)" } ?? "–",
-                    record?.final_psnr.map { format($0, 2) } ?? "–", record?.final_ssim.map { format($0, 3) } ?? "–",
+                    record?.initial_psnr.map { format($0, 2) } ?? "–", record?.final_psnr.map { format($0, 2) } ?? "–", record?.final_ssim.map { format($0, 3) } ?? "–",
                     record.map { format($0.solver_seconds, 1) } ?? "–", record?.peak_rss_mb.map { format($0, 0) } ?? "–"]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
