@@ -28,6 +28,8 @@ struct RunProblem {
             return value
         }
         guard spec.dataset == Tomography2D.name else { throw RunError.notBuilt("dataset \(spec.dataset)") }
+        let device = try string(solver, "device")
+        guard device == "cpu" else { throw RunError.notBuilt("device \(device) (the GPU backend)") }
         let dataset = try Tomography2D(imgSize: int(data, "img_size"), numOperators: int(data, "num_operators"),
                                        numAngles: int(data, "num_angles"), noiseLevel: double(data, "noise_level") ?? 0,
                                        circle: data["circle"]?.boolValue ?? true, seed: UInt64(max(0, try int(data, "seed"))))
