@@ -22,9 +22,9 @@ private func experiment(dataset datasetBody: String = "", solver solverBody: Str
 
 @Suite("Experiment files")
 struct ExperimentConfigTests {
-    @Test("the reference files expand to 2, 4 and 2 runs; the demo to 3")
+    @Test("the reference files expand to 2, 4 and 2 runs; the demo to 2")
     func referenceFiles() throws {
-        let counts = ["tomography_2d": 2, "tomography_3d": 4, "highres_imaging": 2, "demo": 3]
+        let counts = ["tomography_2d": 2, "tomography_3d": 4, "highres_imaging": 2, "demo": 2]
         for (name, count) in counts {
             let file = try ExperimentFile.load(path: "\(configs)/\(name).yml")
             let runs = try file.expand()
