@@ -20,6 +20,8 @@ let package = Package(
                        providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
+                       providers: [.apt(["libopenmpi-dev"])]),
 
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "Formats", dependencies: ["Tensor", "CZlib"]),
@@ -27,13 +29,14 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["Tensor"]),
         .target(name: "Denoisers", dependencies: ["Tensor", "Formats"]),
         .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats"]),
+        .target(name: "Distributed", dependencies: ["Tensor", "CMPI"]),
         .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers"]),
         .target(name: "Bench", dependencies: [
-            "Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics", "Solvers",
+            "Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics", "Solvers", "Distributed",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "invscale", dependencies: [
-            "Bench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Bench", "Distributed", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
@@ -45,6 +48,7 @@ let package = Package(
         .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Formats", "Datasets", "Metrics"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["invscale", "Formats"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed"]),
         .testTarget(name: "SolversTests", dependencies: ["Solvers", "Datasets", "Metrics"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench"]),
     ]

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Distributed
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `invscale worker`: the per-rank entry point of multi-process runs. `--check-world N` verifies
+/// that MPI started N ranks (an MPI under the wrong launcher silently starts singletons) and
+/// exercises every collective, printing one JSON line per rank.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Per-rank entry point of multi-process runs (started by mpirun or srun).")
+
+    @Option(help: "Check that the MPI world has this many ranks and that the collectives work, then exit.")
+    var checkWorld: Int
+
+    func validate() throws {
+        guard checkWorld > 0 else { throw ValidationError("--check-world: expected a positive integer, got \(checkWorld)") }
+    }
+
+    func run() throws {
+        let world = try MPICommunicator()
+        guard world.size == checkWorld else {
+            let message = "invscale worker: rank \(world.rank) sees an MPI world of \(world.size) ranks, expected \(checkWorld) (started without mpirun/srun, or by a launcher of another MPI?)\n"
+            _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+            world.abort(code: 3)
+        }
+        let report = try WorldCheck.run(on: world)
+        print(try JSONOutput.string(report))
+        world.finalize()
+    }
+}
+
+/// What `worker --check-world` computes on each rank, with values every rank can predict.
+struct WorldCheck: Codable {
+    let rank: Int
+    let size: Int
+    /// Σ over ranks of (r + 1), and the max, from float and double all-reduces.
+    let sum: Float
+    let max: Float
+    let doubleSum: Double
+    /// Rank r contributes r + 1 copies of r: the all-gathered values.
+    let gathered: [Float]
+    /// The same through a gather to rank 0 (nil elsewhere).
+    let gatheredAtRoot: [Float]?
+    /// The root's value after a broadcast from the last rank.
+    let broadcast: Double
+
+    static func run(on world: any Communicator) throws -> WorldCheck {
+        var floats = [Float(world.rank + 1), Float(world.rank + 1)]
+        try floats.withUnsafeMutableBufferPointer { try world.allReduce(UnsafeMutableBufferPointer(rebasing: $0[0..<1]), .sum) }
+        try floats.withUnsafeMutableBufferPointer { try world.allReduce(UnsafeMutableBufferPointer(rebasing: $0[1..<2]), .max) }
+        var doubles = [Double(world.rank + 1)]
+        try world.allReduce(&doubles, .sum)
+        let counts = (0..<world.size).map { $0 + 1 }
+        let local = [Float](repeating: Float(world.rank), count: world.rank + 1)
+        let gathered = try world.allGatherV(local, counts: counts)
+        let atRoot = try world.gatherV(local, counts: counts, root: 0)
+        var value = [Double(world.rank == world.size - 1 ? 42 : -1)]
+        try world.broadcast(&value, root: world.size - 1)
+        try world.barrier()
+        return WorldCheck(rank: world.rank, size: world.size, sum: floats[0], max: floats[1], doubleSum: doubles[0],
+                          gathered: gathered, gatheredAtRoot: atRoot, broadcast: value[0])
+    }
+}
