@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // InvScale: large-scale imaging inverse problems (CT first) with plug-and-play solvers.
-// Module layout and dependency direction: see docs/architecture.md (arrows point down only).
+// Module layout and dependency direction: see the Architecture section of README.md (arrows point down only).
 import PackageDescription
 
 let package = Package(
