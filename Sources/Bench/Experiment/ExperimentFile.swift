@@ -46,15 +46,7 @@ public struct ExperimentFile: Sendable, Equatable {
     /// Reads and checks `yaml`; `path` names the file in errors.
     public init(yaml: String, path: String) throws {
         let source = YAMLSource(file: path)
-        let root = try source.rootMapping(yaml, expected: "a mapping with keys objective, dataset and solver")
-        var nodes = [String: Node]()
-        for (keyNode, value) in root {
-            let key = try source.key(keyNode, field: "")
-            guard Self.knownKeys.contains(key) else {
-                throw source.unknownKey(key, at: keyNode, field: key, known: Self.knownKeys, what: "key")
-            }
-            nodes[key] = value
-        }
+        let nodes = try source.topLevel(yaml, expected: "a mapping with keys objective, dataset and solver", known: Self.knownKeys)
         func items(_ kind: ComponentKind, key: String) throws -> [ExperimentItem]? {
             guard let node = nodes[key] else { return nil }
             let elements = try source.sequence(node, key, expected: "a list of \(kind.rawValue) names or 'name: {parameters}' mappings")

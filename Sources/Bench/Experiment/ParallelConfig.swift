@@ -43,15 +43,7 @@ public struct ParallelConfig: Sendable, Equatable, Codable {
     /// Reads and checks `yaml`; `path` names the file in errors.
     public init(yaml: String, path: String) throws {
         let source = YAMLSource(file: path)
-        let root = try source.rootMapping(yaml, expected: "a mapping with a backend key")
-        var nodes = [String: Node]()
-        for (keyNode, value) in root {
-            let key = try source.key(keyNode, field: "")
-            guard Self.knownKeys.contains(key) else {
-                throw source.unknownKey(key, at: keyNode, field: key, known: Self.knownKeys, what: "key")
-            }
-            nodes[key] = value
-        }
+        let nodes = try source.topLevel(yaml, expected: "a mapping with a backend key", known: Self.knownKeys)
         guard let backendNode = nodes["backend"] else {
             throw ConfigError(file: path, line: 1, field: "backend", "missing; expected one of \(Self.backends.joined(separator: ", "))")
         }

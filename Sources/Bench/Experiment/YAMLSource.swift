@@ -33,6 +33,18 @@ struct YAMLSource {
         return mapping
     }
 
+    /// The top-level keys of `text` and their values; a key not in `known` is an error (with a
+    /// did-you-mean) at its line.
+    func topLevel(_ text: String, expected: String, known: [String]) throws -> [String: Node] {
+        var nodes = [String: Node]()
+        for (keyNode, value) in try rootMapping(text, expected: expected) {
+            let key = try self.key(keyNode, field: "")
+            guard known.contains(key) else { throw unknownKey(key, at: keyNode, field: key, known: known, what: "key") }
+            nodes[key] = value
+        }
+        return nodes
+    }
+
     /// An error about `field` at the line of `node` (line 1 when the node has no position).
     func fail(_ node: Node?, _ field: String, _ message: String) -> ConfigError {
         ConfigError(file: file, line: node?.mark?.line ?? 1, field: field, message)

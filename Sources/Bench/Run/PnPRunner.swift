@@ -71,7 +71,6 @@ public enum PnPRunner {
                 break
             }
             if let reason = stopping.stop(after: quality.psnr, iteration: iteration) {
-                record.error = nil
                 record.status = .finished
                 record.stop_reason = reason
                 break
