@@ -41,10 +41,8 @@ struct WorkerTests {
 
     @Test("a world of the wrong size is refused loudly, not run")
     func wrongSize() throws {
-        let start = Date()
         let result = try mpirun(ranks: 2, expected: 3)
         #expect(result.status != 0)
         #expect(result.error.contains("expected 3"), "\(result.error)")
-        #expect(Date().timeIntervalSince(start) < 30)
     }
 }
