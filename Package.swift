@@ -29,8 +29,8 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["Tensor"]),
         .target(name: "Denoisers", dependencies: ["Tensor", "Formats"]),
         .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats"]),
-        .target(name: "Distributed", dependencies: ["Tensor", "CMPI"]),
-        .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers"]),
+        .target(name: "Distributed", dependencies: ["Tensor", "Denoisers", "CMPI"]),
+        .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers", "Distributed"]),
         .target(name: "Bench", dependencies: [
             "Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics", "Solvers", "Distributed",
             .product(name: "Yams", package: "Yams"),
@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Formats", "Datasets", "Metrics"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["invscale", "Formats"]),
-        .testTarget(name: "DistributedTests", dependencies: ["Distributed"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Denoisers"]),
         .testTarget(name: "SolversTests", dependencies: ["Solvers", "Datasets", "Metrics"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench"]),
     ]

@@ -14,3 +14,24 @@ extension Problem {
             .reconstruct(Tensor.concatenate(measurements, axis: 2))
     }
 }
+
+extension Tomography2D {
+    /// The part of the filtered back-projection of all the data that the listed operators'
+    /// measurements make: `Σ_k (A_k/A)·FBP_k(y_k)` over them, where FBP_k uses operator k's angles.
+    /// Summed over every operator (for instance by an all-reduce across processes that each hold
+    /// some), it is the FBP of the whole scan up to rounding, since the ramp filter acts on each
+    /// projection alone.
+    public func filteredBackProjection(operators: [Int], measurements: [Tensor]) throws -> Tensor {
+        guard operators.count == measurements.count else {
+            throw TensorError.invalidArgument("partial fbp: \(operators.count) operators but \(measurements.count) measurements")
+        }
+        var sum = Tensor(shape: [1, 1, imgSize, imgSize])
+        for (index, y) in zip(operators, measurements) {
+            let geometry = try geometry(operator: index)
+            var part = try FilteredBackProjection(projector: ParallelBeam2D(geometry: geometry)).reconstruct(y)
+            part.scale(by: Float(Double(geometry.anglesDegrees.count) / Double(numAngles)))
+            sum.add(part)
+        }
+        return sum
+    }
+}

@@ -96,12 +96,12 @@ public struct Tiling: Sendable, Hashable, Codable {
         try place(outputs, windows: windowIndices(patches), into: &output)
     }
 
-    /// Window indices `patch·B + item` for every batch item of each listed patch.
+    /// Window indices `patch·B + item` for every batch item of each listed patch, checked.
     private func windowIndices(_ list: some Collection<Int>) throws -> [Int] {
         guard list.allSatisfy(patches.indices.contains), Set(list).count == list.count else {
             throw TensorError.invalidArgument(
                 "tiling: patch indices must be distinct and in 0..<\(patches.count), got \(Array(list))")
         }
-        return list.flatMap { patch in (0..<shape[0]).map { patch * shape[0] + $0 } }
+        return windows(ofPatches: Array(list))
     }
 }

@@ -16,6 +16,12 @@ struct RunCommand: ParsableCommand {
         (one row per iteration, written as it happens), reconstruction.npy, initial.npy and \
         comparison.png. Runs already finished there are skipped unless --force. Ctrl-C finishes the \
         current iteration, marks the run interrupted and stops.
+
+        Rows that need P > 1 processes (slurm_ntasks_per_node × slurm_nodes, or \
+        torchrun_nproc_per_node) run as P ranks of `invscale worker`: with mpirun (threads per rank = \
+        cores / P unless --threads), or as one sbatch job each (script job.sbatch in the run folder, \
+        options from --parallel-config). --launcher auto picks SLURM when sbatch is on PATH and \
+        configured, else mpirun.
         """)
 
     @Argument(help: "Experiment file (YAML). Without it: tomography_2d 256², 100 angles, 8 operators, PnP with the bundled DRUNet.")
@@ -26,6 +32,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Iterations per run, overriding the file's max-runs.") var maxRuns: Int?
     @Flag(help: "Run again the runs that finished before.") var force = false
     @Flag(help: "Print the plan and exit.") var plan = false
+    @Option(help: "How multi-process runs start: auto, local, mpirun or slurm.") var launcher: LauncherKind = .auto
+    @Flag(help: "Write the SLURM scripts and print the launch commands without starting anything.") var dryRun = false
     @OptionGroup var runtime: RuntimeOptions
 
     func validate() throws {
@@ -36,7 +44,7 @@ struct RunCommand: ParsableCommand {
         try runtime.configure()
         let experiment = try config.map { try ExperimentFile.load(path: $0) }
             ?? ExperimentFile(yaml: DefaultExperiment.yaml, path: DefaultExperiment.name)
-        if let parallelConfig { _ = try ParallelConfig.load(path: parallelConfig) }
+        let parallel = try parallelConfig.map { try ParallelConfig.load(path: $0) }
         var runs = try experiment.expand()
         if let maxRuns { runs = runs.map { $0.withMaxIterations(maxRuns) } }
         print("experiment \(experiment.path)")
@@ -45,7 +53,8 @@ struct RunCommand: ParsableCommand {
         Interruption.install()
         let terminal = isatty(STDOUT_FILENO) == 1
         var pending = false
-        let summaries = ExperimentRunner.run(runs, output: output, force: force) { line, transient in
+        let launch = LaunchOptions(launcher: launcher, threads: runtime.threads, dryRun: dryRun, parallelConfig: parallel)
+        let summaries = ExperimentRunner.run(runs, output: absolute(output), force: force, launch: launch) { line, transient in
             if terminal && transient {
                 print("\r\u{1B}[2K" + line, terminator: "")
                 fflush(nil)
@@ -61,6 +70,13 @@ struct RunCommand: ParsableCommand {
         if Interruption.received != nil { throw ExitCode(130) }
         if summaries.contains(where: { $0.outcome == "failed" }) { throw ExitCode(1) }
     }
+}
+
+extension LauncherKind: ExpressibleByArgument {}
+
+/// `path` made absolute (the ranks of a launched run may start in another directory).
+private func absolute(_ path: String) -> String {
+    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
 }
 
 /// The experiment `invscale run` runs without a file (and `make demo`).

@@ -1,34 +1,52 @@
 import ArgumentParser
+import Bench
 import Distributed
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `invscale worker`: the per-rank entry point of multi-process runs. `--check-world N` verifies
-/// that MPI started N ranks (an MPI under the wrong launcher silently starts singletons) and
-/// exercises every collective, printing one JSON line per rank.
+/// `invscale worker`: the per-rank entry point of multi-process runs, started by `mpirun` or
+/// `srun` (the launchers of `invscale run` do it). `RUNSPEC.json --output FOLDER` runs this
+/// rank's part of a run; `--check-world N` verifies that MPI started N ranks (an MPI under the
+/// wrong launcher silently starts singletons) and exercises every collective, printing one JSON
+/// line per rank.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Per-rank entry point of multi-process runs (started by mpirun or srun).")
 
+    @Argument(help: "The run to execute (runspec.json, written by `invscale run`).") var runSpec: String?
+    @Option(help: "The run's folder (results).") var output: String?
+    @Option(help: "Ranks expected (default: the run's process count).") var world: Int?
     @Option(help: "Check that the MPI world has this many ranks and that the collectives work, then exit.")
-    var checkWorld: Int
+    var checkWorld: Int?
+    @OptionGroup var runtime: RuntimeOptions
 
     func validate() throws {
-        guard checkWorld > 0 else { throw ValidationError("--check-world: expected a positive integer, got \(checkWorld)") }
+        if let checkWorld, checkWorld <= 0 { throw ValidationError("--check-world: expected a positive integer, got \(checkWorld)") }
+        if let world, world <= 0 { throw ValidationError("--world: expected a positive integer, got \(world)") }
+        guard (checkWorld == nil) != (runSpec == nil) else {
+            throw ValidationError("give either RUNSPEC.json (with --output) or --check-world N")
+        }
+        if runSpec != nil, output == nil { throw ValidationError("--output: the run's folder is required with RUNSPEC.json") }
     }
 
     func run() throws {
-        let world = try MPICommunicator()
-        guard world.size == checkWorld else {
-            let message = "invscale worker: rank \(world.rank) sees an MPI world of \(world.size) ranks, expected \(checkWorld) (started without mpirun/srun, or by a launcher of another MPI?)\n"
-            _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-            world.abort(code: 3)
+        try runtime.configure()
+        let communicator = try MPICommunicator()
+        if let runSpec, let output {
+            RankWorker.run(specFile: runSpec, folder: output, world: communicator, expectedSize: world)
+            communicator.finalize()
+            return
         }
-        let report = try WorldCheck.run(on: world)
-        print(try JSONOutput.string(report))
-        world.finalize()
+        guard let checkWorld else { return }
+        guard communicator.size == checkWorld else {
+            let message = "invscale worker: rank \(communicator.rank) sees an MPI world of \(communicator.size) ranks, expected \(checkWorld) (started without mpirun/srun, or by a launcher of another MPI?)\n"
+            _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+            communicator.abort(code: 3)
+        }
+        print(try JSONOutput.string(try WorldCheck.run(on: communicator)))
+        communicator.finalize()
     }
 }
 

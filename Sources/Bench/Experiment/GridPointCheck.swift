@@ -49,10 +49,13 @@ struct GridPointCheck {
     }
 
     /// `slurm_gres` of the form `gpu`, `gpu:N`, `gpu:TYPE` or `gpu:TYPE:N` asks for N GPUs per
-    /// node (1 without N); one process drives one GPU, so `slurm_ntasks_per_node` must be N.
+    /// node (1 without N); one process drives one GPU, so `slurm_ntasks_per_node` must be N. The
+    /// default request is not held against a CPU run (its jobs ask for no GPUs).
     private func checkGPUs() throws {
-        guard let gres = solverValues["slurm_gres"]?.value.stringValue,
+        guard let source = solverValues["slurm_gres"], let gres = source.value.stringValue,
               let tasks = solverValues["slurm_ntasks_per_node"]?.value.intValue else { return }
+        let onCPU = (solverValues["device"]?.value.stringValue ?? "cpu") == "cpu"
+        if source.line == nil && onCPU { return }
         for request in gres.split(separator: ",") {
             let fields = request.split(separator: ":", omittingEmptySubsequences: false)
             guard fields.first == "gpu" else { continue }

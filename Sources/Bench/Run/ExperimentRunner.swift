@@ -11,25 +11,22 @@ public struct RunSummary: Sendable {
     public let record: RunRecordFile?
 }
 
-/// Runs the runs of an experiment one after the other in this process, each in its own folder
-/// `OUTPUT/<identifier>`: runs finished before are skipped unless `force`; runs that need
-/// several processes or a dataset not built yet are reported, not run.
+/// Runs the runs of an experiment one after the other, each in its own folder
+/// `OUTPUT/<identifier>`: runs finished before are skipped unless `force`; 1-process runs go in
+/// this process, runs needing several processes through the launcher of `launch` (mpirun or
+/// SLURM); runs of a dataset not built yet are reported, not run. A failed run does not stop the
+/// grid; an interrupted one does.
 public enum ExperimentRunner {
     /// Runs `runs`; `log` receives progress lines (`transient` ones may be overwritten on a terminal).
-    public static func run(_ runs: [RunSpec], output: String, force: Bool,
+    public static func run(_ runs: [RunSpec], output: String, force: Bool, launch: LaunchOptions = LaunchOptions(),
                            log: (_ line: String, _ transient: Bool) -> Void) -> [RunSummary] {
         var summaries: [RunSummary] = []
         for (position, spec) in runs.enumerated() {
-            let folder = output + "/" + spec.identifier
+            let folder = RunFolder(output + "/" + spec.identifier)
             let prefix = "[\(position + 1)/\(runs.count)] \(spec.label)"
-            if !force, let previous = RunRecordFile.read(from: folder + "/" + PnPRunner.recordFile), previous.status == .finished {
-                log("\(prefix): already finished in \(folder), skipped (--force runs it again)", false)
+            if !force, let previous = RunRecordFile.read(from: folder.recordFile), previous.status == .finished {
+                log("\(prefix): already finished in \(folder.path), skipped (--force runs it again)", false)
                 summaries.append(RunSummary(spec: spec, outcome: "skipped (finished before)", record: previous))
-                continue
-            }
-            if spec.processes > 1 {
-                log("\(prefix): needs \(spec.processes) processes (launchers come with the distributed runner), not run", false)
-                summaries.append(RunSummary(spec: spec, outcome: "needs \(spec.processes) processes", record: nil))
                 continue
             }
             if !spec.isDatasetBuilt {
@@ -37,23 +34,34 @@ public enum ExperimentRunner {
                 summaries.append(RunSummary(spec: spec, outcome: "dataset not built", record: nil))
                 continue
             }
-            log("\(prefix) → \(folder)", false)
+            let route = launch.route(processes: spec.processes)
+            if case let .refused(reason) = route {
+                log("\(prefix): \(reason), not run", false)
+                summaries.append(RunSummary(spec: spec, outcome: "needs \(spec.processes) processes", record: nil))
+                continue
+            }
+            log("\(prefix) → \(folder.path)", false)
             do {
-                let record = try PnPRunner.run(spec, in: folder) { row in
-                    let perIteration = row.cumulativeSeconds / Double(row.iteration)
-                    let remaining = perIteration * Double(spec.maxIterations - row.iteration)
-                    log("  it \(row.iteration)/\(spec.maxIterations)  PSNR \(format(row.psnr ?? .nan, 2)) dB  SSIM \(format(row.ssim ?? .nan, 3))  "
-                        + "\(format(row.iterationSeconds, 3)) s/it (gradient \(format(row.gradient.seconds, 3)), denoiser \(format(row.denoise.seconds, 3)))  "
-                        + "ETA \(format(remaining, 0)) s", row.iteration < spec.maxIterations)
+                let record: RunRecordFile?
+                switch route {
+                case .mpirun: record = try MultiProcessLauncher.runWithMpirun(spec, folder: folder, options: launch, log: log)
+                case .slurm: record = try SlurmLauncher.run(spec, folder: folder, options: launch, log: log)
+                default:
+                    record = try PnPRunner.run(spec, in: folder.path) { row in
+                        log(ProgressLine.text(row, maxIterations: spec.maxIterations), row.iteration < spec.maxIterations)
+                    }
                 }
-                log("  \(record.status.rawValue): \(record.iterations) iterations, PSNR \(format(record.final_psnr ?? .nan, 2)) dB"
-                    + (record.stop_reason.map { " (\($0))" } ?? "") + (record.status == .interrupted ? " — \(record.error ?? "")" : ""), false)
+                guard let record else {
+                    summaries.append(RunSummary(spec: spec, outcome: "dry run", record: nil))
+                    continue
+                }
+                let detail = record.status == .finished ? record.stop_reason.map { " (\($0))" } ?? "" : " — \(record.error ?? "")"
+                log("  \(record.status.rawValue): \(record.iterations) iterations, PSNR \(format(record.final_psnr ?? .nan, 2)) dB\(detail)", false)
                 summaries.append(RunSummary(spec: spec, outcome: record.status.rawValue, record: record))
                 if record.status == .interrupted { break }
             } catch {
                 log("  failed: \(error)", false)
-                summaries.append(RunSummary(spec: spec, outcome: "failed",
-                                            record: RunRecordFile.read(from: folder + "/" + PnPRunner.recordFile)))
+                summaries.append(RunSummary(spec: spec, outcome: "failed", record: RunRecordFile.read(from: folder.recordFile)))
             }
         }
         return summaries

@@ -15,8 +15,13 @@ public struct IterationRecord: Sendable, Equatable {
     public var gradient: StepMeasurement
     /// The denoising step.
     public var denoise: StepMeasurement
-    /// Time spent in collectives during the iteration, seconds (0 in one process).
+    /// Time spent in collectives during the iteration, seconds (0 in one process): those of the
+    /// gradient step, of the denoising step, and the stop decision.
     public var communicationSeconds: Double
+    /// Time spent in the gradient step's collectives, seconds.
+    public var gradientCommunicationSeconds: Double
+    /// Time spent in the denoising step's collectives, seconds.
+    public var denoiseCommunicationSeconds: Double
     /// Solver time since the start of the loop, seconds (evaluation excluded).
     public var cumulativeSeconds: Double
     /// Quality of the iterate against the ground truth (nil when not evaluated on this rank).
@@ -28,13 +33,15 @@ public struct IterationRecord: Sendable, Equatable {
 
     /// A record of iteration `iteration` on `rank`.
     public init(iteration: Int, rank: Int, gradient: StepMeasurement, denoise: StepMeasurement,
-                communicationSeconds: Double = 0, cumulativeSeconds: Double, psnr: Double? = nil, ssim: Double? = nil,
-                mse: Double? = nil, residentMB: Double? = nil) {
+                communicationSeconds: Double = 0, gradientCommunicationSeconds: Double = 0, denoiseCommunicationSeconds: Double = 0,
+                cumulativeSeconds: Double, psnr: Double? = nil, ssim: Double? = nil, mse: Double? = nil, residentMB: Double? = nil) {
         self.iteration = iteration
         self.rank = rank
         self.gradient = gradient
         self.denoise = denoise
         self.communicationSeconds = communicationSeconds
+        self.gradientCommunicationSeconds = gradientCommunicationSeconds
+        self.denoiseCommunicationSeconds = denoiseCommunicationSeconds
         self.cumulativeSeconds = cumulativeSeconds
         self.psnr = psnr
         self.ssim = ssim
@@ -50,7 +57,7 @@ public struct IterationRecord: Sendable, Equatable {
         "denoise_time_sec", "denoise_memory_allocated_mb", "denoise_memory_reserved_mb", "denoise_memory_delta_mb",
         "denoise_memory_peak_mb",
         "iteration", "rank", "comm_time_sec", "iteration_time_sec", "time_sec", "psnr", "ssim", "mse",
-        "gradient_rss_peak_mb", "denoise_rss_peak_mb", "rss_mb",
+        "gradient_rss_peak_mb", "denoise_rss_peak_mb", "rss_mb", "gradient_comm_sec", "denoise_comm_sec",
     ]
 
     /// Wall time of the iteration's two steps.
@@ -65,7 +72,7 @@ public struct IterationRecord: Sendable, Equatable {
         return ["0.0", "0.0", "0.0", "0.0"] + step(gradient) + step(denoise) + [
             "\(iteration)", "\(rank)", number(communicationSeconds), number(iterationSeconds), number(cumulativeSeconds),
             number(psnr), number(ssim), number(mse), number(gradient.residentPeakMB), number(denoise.residentPeakMB),
-            number(residentMB),
+            number(residentMB), number(gradientCommunicationSeconds), number(denoiseCommunicationSeconds),
         ]
     }
 }

@@ -1,93 +1,125 @@
 import Datasets
+import Distributed
 import Formats
 import FoundationEssentials
 import Metrics
 import Solvers
 import Tensor
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Runs one PnP run in one process and writes its results into `folder` as they are produced:
-/// `run.json` (status running → finished / failed / interrupted), `metrics_rank0.csv` (one row per
-/// iteration, flushed), then `reconstruction.npy`, `initial.npy` and `comparison.png`.
+/// Runs one PnP run, in one process or as one rank of several, and writes its results into
+/// `folder` as they are produced: rank 0 writes `run.json` (status running → finished / failed /
+/// interrupted), `reconstruction.npy`, `initial.npy` and `comparison.png`; every rank writes its
+/// `metrics_rank<r>.csv` (one row per iteration, flushed; PSNR/SSIM only on rank 0).
+///
+/// The ranks agree after every iteration, in one small all-reduce, on whether to stop (a signal on
+/// any rank, or rank 0's stopping rule), so a SIGTERM to any of them stops all at the same
+/// iteration with every row written.
 public enum PnPRunner {
     /// Names of the files of a run folder.
     public static let recordFile = "run.json"
     public static func metricsFile(rank: Int) -> String { "metrics_rank\(rank).csv" }
 
-    /// Runs `spec`; `progress` sees every record as it is written. Errors are recorded in run.json
-    /// (status failed) and rethrown.
+    /// Runs `spec` as rank `communicator.rank`; `progress` sees every row this rank writes. Errors
+    /// are recorded in run.json (status failed) by rank 0 and rethrown.
     @discardableResult
-    public static func run(_ spec: RunSpec, in folder: String, progress: (IterationRecord) -> Void = { _ in }) throws -> RunRecordFile {
+    public static func run(_ spec: RunSpec, in folder: String, communicator: any Communicator = LocalCommunicator(),
+                           progress: (IterationRecord) -> Void = { _ in }) throws -> RunRecordFile {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let recordPath = folder + "/" + recordFile
+        let isRoot = communicator.rank == 0
         var record = RunRecordFile(spec: spec)
-        try record.write(to: recordPath)
+        record.processes = communicator.size
+        record.slurm_job_id = getenv("SLURM_JOB_ID").map { String(cString: $0) }
+        if isRoot { try record.write(to: recordPath) }
         do {
-            try execute(spec, folder: folder, record: &record, recordPath: recordPath, progress: progress)
+            try execute(spec, folder: folder, communicator: communicator, record: &record, recordPath: recordPath,
+                        progress: progress)
         } catch {
             record.status = .failed
-            record.error = "\(error)"
+            record.error = communicator.size > 1 ? "rank \(communicator.rank): \(error)" : "\(error)"
             record.finished = Date.now.ISO8601Format()
-            try? record.write(to: recordPath)
+            if isRoot { try? record.write(to: recordPath) }
             throw error
         }
         return record
     }
 
-    private static func execute(_ spec: RunSpec, folder: String, record: inout RunRecordFile, recordPath: String,
-                                progress: (IterationRecord) -> Void) throws {
+    private static func execute(_ spec: RunSpec, folder: String, communicator: any Communicator, record: inout RunRecordFile,
+                                recordPath: String, progress: (IterationRecord) -> Void) throws {
+        let isRoot = communicator.rank == 0
         let setupStart = Stopwatch.now()
-        let built = try RunProblem(spec: spec)
-        let problem = built.problem
-        let fidelity = try LeastSquaresFidelity(operators: problem.operators, measurements: problem.measurements,
-                                                imageShape: problem.groundTruth.shape)
-        let solver = try PnP(fidelity: fidelity, denoiser: built.denoiser, settings: built.settings)
-        var x = try solver.initialImage(built.initialisation) { try problem.filteredBackProjection() }
+        let built = try RunProblem(spec: spec, communicator: communicator)
+        let solver = try PnP(fidelity: built.fidelity, denoiser: built.denoiser, settings: built.settings)
+        var x = try solver.initialImage(built.initialisation, fbp: built.filteredBackProjection)
         let initial = x
         record.setup_seconds = Stopwatch.now() - setupStart
+        record.setup_comm_seconds = communicator.takeCommunicationSeconds()
         record.denoiser = built.denoiserDescription
+        record.operators = built.operatorDescription
         record.step_size = solver.step
-        record.initial_psnr = try score(x, problem).psnr
-        try record.write(to: recordPath)
+        if isRoot {
+            record.initial_psnr = try score(x, built).psnr
+            try record.write(to: recordPath)
+        }
 
-        let csv = try CSVAppender(path: folder + "/" + metricsFile(rank: 0), columns: IterationRecord.columns)
+        let csv = try CSVAppender(path: folder + "/" + metricsFile(rank: communicator.rank), columns: IterationRecord.columns)
         var stopping = StoppingRule(parameters: spec.solverParameters)
         var elapsed = 0.0
+        let fault = DebugFault.current
         for iteration in 1...max(1, spec.maxIterations) {
             let gradient = try StepMeasurement.measure { try solver.gradientStep(&x) }
+            let gradientComm = communicator.takeCommunicationSeconds()
             let denoise = try StepMeasurement.measure { try solver.denoiseStep(&x) }
+            let denoiseComm = communicator.takeCommunicationSeconds()
+            try fault?.trigger(rank: communicator.rank, iteration: iteration)
             elapsed += gradient.seconds + denoise.seconds
-            let quality = try score(x, problem)
-            let row = IterationRecord(iteration: iteration, rank: 0, gradient: gradient, denoise: denoise,
-                                      cumulativeSeconds: elapsed, psnr: quality.psnr, ssim: quality.ssim, mse: quality.mse,
+            let quality = isRoot ? try score(x, built) : nil
+            let reason = quality.flatMap { stopping.stop(after: $0.psnr, iteration: iteration) }
+            // One all-reduce (max): [a signal number received on any rank, rank 0's stop decision].
+            var decision = [Double(Interruption.received ?? 0), reason == nil ? 0 : 1]
+            try communicator.allReduce(&decision, .max)
+            let row = IterationRecord(iteration: iteration, rank: communicator.rank, gradient: gradient, denoise: denoise,
+                                      communicationSeconds: gradientComm + denoiseComm + communicator.takeCommunicationSeconds(),
+                                      gradientCommunicationSeconds: gradientComm, denoiseCommunicationSeconds: denoiseComm,
+                                      cumulativeSeconds: elapsed, psnr: quality?.psnr, ssim: quality?.ssim, mse: quality?.mse,
                                       residentMB: ProcessMemory.residentBytes().map { Double($0) / 1_048_576 })
             try csv.append(row.fields)
             record.iterations = iteration
-            (record.final_psnr, record.final_ssim, record.final_mse) = (quality.psnr, quality.ssim, quality.mse)
+            (record.final_psnr, record.final_ssim, record.final_mse) = (quality?.psnr, quality?.ssim, quality?.mse)
             record.solver_seconds = elapsed
+            record.comm_seconds += row.communicationSeconds
+            if isRoot { try record.write(to: recordPath) }
             progress(row)
-            if let signal = Interruption.received {
+            if decision[0] > 0 {
                 record.status = .interrupted
-                record.error = "stopped by signal \(signal) after iteration \(iteration)"
+                record.error = "stopped by signal \(Int(decision[0])) after iteration \(iteration)"
                 break
             }
-            if let reason = stopping.stop(after: quality.psnr, iteration: iteration) {
+            if decision[1] > 0 {
                 record.status = .finished
                 record.stop_reason = reason
                 break
             }
         }
         if record.status == .running { record.status = .finished }
+        var peaks = [ProcessMemory.peakResidentBytes().map { Double($0) / 1_048_576 } ?? 0]
+        record.peak_rss_mb = peaks[0]
+        try communicator.allReduce(&peaks, .max)
+        record.peak_rss_mb_max_rank = peaks[0]
+        guard isRoot else { return }
         try NPY.write(x, to: folder + "/reconstruction.npy")
         try NPY.write(initial, to: folder + "/initial.npy")
-        try ComparisonFigure.write(truth: problem.groundTruth, initial: initial, reconstruction: x, range: problem.valueRange,
+        try ComparisonFigure.write(truth: built.groundTruth, initial: initial, reconstruction: x, range: built.valueRange,
                                    to: folder + "/comparison.png")
         record.finished = Date.now.ISO8601Format()
-        record.peak_rss_mb = ProcessMemory.peakResidentBytes().map { Double($0) / 1_048_576 }
         try record.write(to: recordPath)
     }
 
     /// PSNR, SSIM and MSE over the dataset's value range.
-    static func score(_ x: Tensor, _ problem: Problem) throws -> (psnr: Double, ssim: Double, mse: Double) {
+    static func score(_ x: Tensor, _ problem: RunProblem) throws -> (psnr: Double, ssim: Double, mse: Double) {
         let (low, high) = (Double(problem.valueRange.lowerBound), Double(problem.valueRange.upperBound))
         return (try peakSignalToNoiseRatio(x, problem.groundTruth, maxPixel: high, minPixel: low)[0],
                 try structuralSimilarity(x, problem.groundTruth, maxPixel: high, minPixel: low)[0],

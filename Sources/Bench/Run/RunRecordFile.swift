@@ -38,8 +38,18 @@ public struct RunRecordFile: Codable, Sendable {
     /// Solver time (evaluation excluded) and set-up time, seconds.
     public var solver_seconds: Double = 0
     public var setup_seconds: Double = 0
-    /// Process peak RSS at the end, MiB.
+    /// Process peak RSS at the end, MiB: rank 0's, and the largest over the ranks.
     public var peak_rss_mb: Double?
+    public var peak_rss_mb_max_rank: Double?
+    /// Processes (MPI ranks) of the run, which operators rank 0 held, and the time spent in
+    /// collectives during set-up and during the iterations (rank 0), seconds.
+    public var processes: Int = 1
+    public var operators: String?
+    public var setup_comm_seconds: Double = 0
+    public var comm_seconds: Double = 0
+    /// How the run was started (in-process, mpirun, slurm), and the SLURM job when there is one.
+    public var launcher: String?
+    public var slurm_job_id: String?
     /// Threads, processes and the machine.
     public var threads: Int
     public var machine: MachineDescription

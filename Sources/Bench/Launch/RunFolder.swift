@@ -1,0 +1,68 @@
+import FoundationEssentials
+
+/// The files a launcher and the ranks of a multi-process run share in the run's folder.
+public struct RunFolder: Sendable {
+    /// The folder.
+    public let path: String
+
+    /// The run folder at `path`.
+    public init(_ path: String) { self.path = path }
+
+    /// The RunSpec the workers read (`invscale worker RUNSPEC.json`).
+    public var specFile: String { path + "/runspec.json" }
+    /// mpirun's (or SLURM's) standard output and error.
+    public var logFile: String { path + "/worker.log" }
+    /// `run.json`, written by rank 0.
+    public var recordFile: String { path + "/" + PnPRunner.recordFile }
+    /// Where rank `rank` writes why it failed, before aborting the job.
+    public func errorFile(rank: Int) -> String { path + "/error_rank\(rank).txt" }
+    /// Where rank `rank` writes its process id (the launcher forwards SIGTERM through it).
+    public func pidFile(rank: Int) -> String { path + "/rank\(rank).pid" }
+
+    /// Writes `spec` for the workers.
+    public func writeSpec(_ spec: RunSpec) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(spec).write(to: URL(fileURLWithPath: specFile))
+    }
+
+    /// Reads the RunSpec at `file`; errors name the file.
+    public static func readSpec(_ file: String) throws -> RunSpec {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+            throw LaunchError("\(file): cannot read the run specification (\(error.localizedDescription))")
+        }
+        do { return try JSONDecoder().decode(RunSpec.self, from: data) } catch {
+            throw LaunchError("\(file): not a run specification written by invscale (\(error))")
+        }
+    }
+
+    /// The ranks' error messages, "rank r: message", in rank order.
+    public func rankErrors(processes: Int) -> [String] {
+        (0..<processes).compactMap { rank in
+            (try? String(contentsOfFile: errorFile(rank: rank), encoding: .utf8)).map { "rank \(rank): \($0)" }
+        }
+    }
+
+    /// Process ids the ranks recorded.
+    public func rankProcessIDs(processes: Int) -> [Int32] {
+        (0..<processes).compactMap { rank in
+            (try? String(contentsOfFile: pidFile(rank: rank), encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+    }
+
+    /// Removes what a previous attempt of the run left for the launcher (rank errors and pids).
+    public func clearRankFiles() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for name in names where (name.hasPrefix("error_rank") && name.hasSuffix(".txt")) || (name.hasPrefix("rank") && name.hasSuffix(".pid")) {
+            try? FileManager.default.removeItem(atPath: path + "/" + name)
+        }
+    }
+}
+
+/// A run that cannot be launched or followed.
+public struct LaunchError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

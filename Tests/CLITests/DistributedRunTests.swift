@@ -1,0 +1,92 @@
+import Formats
+import Tensor
+import Foundation
+import Testing
+
+/// Multi-process runs started by `invscale run --launcher mpirun`: real OpenMPI ranks of
+/// `invscale worker`, compared with the same runs in one process.
+@Suite("distributed runs under mpirun", .serialized, .enabled(if: mpirunPath != nil, "mpirun not found: scripts/bootstrap.sh installs openmpi-bin"))
+struct DistributedRunTests {
+    /// Settings that let mpirun work as root and in containers (no ssh for local ranks).
+    static let environment = ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+                              "OMPI_MCA_plm_rsh_agent": "false"]
+    /// The small DRUNet of the denoiser fixtures (same architecture, fewer channels: fast in debug builds).
+    static let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("DenoisersTests/Fixtures/drunet_small_gray.safetensors").path
+
+    /// tomography_2d 128², 60 angles over 8 operators, PnP with a DRUNet, one row per
+    /// (processes, distribute_physics, distribute_denoiser), tiles 64/16.
+    static func experiment(rows: [(Int, Bool, Bool)], iterations: Int) -> String {
+        """
+        dataset:
+          - tomography_2d:
+              img_size: 128
+              num_angles: 60
+              num_operators: 8
+        solver:
+          - PnP:
+              denoiser: drunet
+              denoiser_weights: \(weights)
+              denoiser_sigma: 0.015
+              denoiser_lambda_relaxation: 5000.0
+              init_method: fbp
+              patch_size: 64
+              overlap: 16
+              slurm_ntasks_per_node, distribute_physics, distribute_denoiser: [
+        \(rows.map { "        [\($0.0), \($0.1), \($0.2)]," }.joined(separator: "\n"))
+              ]
+        max-runs: \(iterations)
+        """
+    }
+
+    /// A finished run: its folder, run.json and reconstruction.
+    struct Run {
+        let folder: String
+        let record: [String: Any]
+        let image: Tensor
+    }
+
+    /// Every run of `output` by "processes physics denoiser", e.g. "2 true false".
+    static func results(_ output: String) throws -> [String: Run] {
+        var results: [String: Run] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: output) {
+            let folder = output + "/" + name
+            let record = try RunCommandTests.record(folder)
+            let spec = try #require(record["spec"] as? [String: Any])
+            let solver = try #require(spec["solver_parameters"] as? [String: Any])
+            let key = "\(solver["slurm_ntasks_per_node"] as? Int ?? 0) \(solver["distribute_physics"] as? Bool ?? false) \(solver["distribute_denoiser"] as? Bool ?? false)"
+            results[key] = Run(folder: folder, record: record, image: try NPY.read(path: folder + "/reconstruction.npy"))
+        }
+        return results
+    }
+
+    @Test("2 and 3 ranks give the 1-process reconstruction: identical without distributed physics, within 1e-5 of the range with it")
+    func sameAsOneProcess() throws {
+        let combinations = [(false, false), (true, false), (false, true), (true, true)]
+        let rows = [1, 2, 3].flatMap { processes in combinations.map { (processes, $0.0, $0.1) } }
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let config = try RunCommandTests.write(Self.experiment(rows: rows, iterations: 2), in: folder)
+        let result = try CLI.run(["run", config, "--output", output, "--launcher", "mpirun"], environment: Self.environment)
+        #expect(result.status == 0, "\(result.output)\n\(result.error)")
+        let runs = try Self.results(output)
+        #expect(runs.count == rows.count)
+        let range: Float = 1 // the modified Shepp–Logan phantom's value range is [0, 1]
+        for (processes, physics, denoiser) in rows where processes > 1 {
+            let key = "\(processes) \(physics) \(denoiser)"
+            let run = try #require(runs[key], "run \(key) missing")
+            let reference = try #require(runs["1 false \(denoiser)"]).image
+            #expect(run.record["status"] as? String == "finished", "\(key): \(run.record["error"] ?? "")")
+            #expect(run.record["processes"] as? Int == processes && run.record["launcher"] as? String == "mpirun")
+            let difference = zip(run.image.scalars, reference.scalars).map { abs($0 - $1) }.max() ?? .infinity
+            if physics {
+                #expect(difference <= 1e-5 * range, "\(key): max difference \(difference)")
+            } else {
+                #expect(difference == 0, "\(key): max difference \(difference), expected a bit-identical result")
+            }
+            for rank in 0..<processes {
+                let rows = try String(contentsOfFile: run.folder + "/metrics_rank\(rank).csv", encoding: .utf8).split(separator: "\n")
+                #expect(rows.count == 3 && rows[0].contains("comm_time_sec"), "\(key) rank \(rank): \(rows.count) lines")
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# A single-node Slurm cluster on this machine, for trying the slurm backend without a real cluster.
+#
+#   scripts/slurm-local.sh start DIR    installs slurm-wlm and munge when missing, starts munged (when
+#                                       munge does not already work), slurmctld and slurmd with every
+#                                       state, spool, pid and log file under DIR, waits for the node to be
+#                                       idle, and prints `export SLURM_CONF=DIR/slurm.conf` as its last line
+#   scripts/slurm-local.sh stop DIR     cancels the jobs left and stops the daemons that `start` started
+#   scripts/slurm-local.sh status DIR   prints `sinfo`, or "not running" (exit status 1)
+#
+# Ports: SLURM_LOCAL_PORT_BASE (default 6817) for slurmctld, the next one for slurmd.
+# Needs root or sudo (apt-get, munged); tested as root on Debian 12 without systemd.
+# Progress goes to stderr, so `eval "$(scripts/slurm-local.sh start DIR)"` sets SLURM_CONF.
+set -euo pipefail
+
+usage() { echo "usage: $0 start|stop|status DIR" >&2; exit 2; }
+[ $# -eq 2 ] || usage
+action=$1
+case $action in start | stop | status) ;; *) usage ;; esac
+if [ "$action" = start ]; then mkdir -p "$2"
+elif [ ! -d "$2" ]; then
+  if [ "$action" = status ]; then echo "not running"; exit 1; fi
+  exit 0
+fi
+dir=$(cd "$2" && pwd)
+conf=$dir/slurm.conf
+started=$dir/started.pids   # lines "name pid" for the daemons this script started
+export SLURM_CONF=$conf
+
+sudo=""
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
+say() { echo "slurm-local: $*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+
+# The pid recorded for daemon $1 when that process is still alive and still that daemon.
+recorded_pid() {
+  local name pid
+  [ -f "$started" ] || return 1
+  while read -r name pid; do
+    if [ "$name" = "$1" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ]; then echo "$pid"; return 0; fi
+  done <"$started"
+  return 1
+}
+
+record() { { grep -v "^$1 " "$started" 2>/dev/null || true; echo "$1 $2"; } >"$started.tmp"; mv "$started.tmp" "$started"; }
+
+# Waits up to $2 seconds for the file $1 to hold a pid, and prints it.
+pid_from() {
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    if [ -s "$1" ]; then cat "$1"; return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+install_packages() {
+  if have sbatch && have slurmctld && have slurmd && have munged; then return 0; fi
+  command -v apt-get >/dev/null 2>&1 || { say "slurm-wlm and munge are missing and there is no apt-get"; exit 1; }
+  say "installing slurm-wlm munge"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
+}
+
+start_munge() {
+  if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then return 0; fi
+  local key=/etc/munge/munge.key
+  if ! $sudo test -f "$key"; then
+    say "creating $key"
+    $sudo mkdir -p /etc/munge
+    if [ -x /usr/sbin/mungekey ]; then $sudo /usr/sbin/mungekey --create --keyfile="$key"
+    elif command -v create-munge-key >/dev/null 2>&1; then $sudo create-munge-key -f
+    else $sudo dd if=/dev/urandom of="$key" bs=1024 count=1 status=none
+    fi
+    $sudo chown munge:munge "$key"
+    $sudo chmod 0400 "$key"
+  fi
+  $sudo mkdir -p /run/munge
+  $sudo chown munge:munge /run/munge
+  $sudo rm -f /run/munge/munged.pid
+  $sudo runuser -u munge -- /usr/sbin/munged
+  record munged "$(pid_from /run/munge/munged.pid 10)"
+  munge -n | unmunge >/dev/null || { say "munged started but munge -n | unmunge fails"; exit 1; }
+}
+
+write_conf() {
+  local host cpus memory
+  host=$(hostname -s)
+  cpus=$(nproc)
+  memory=$(slurmd -C 2>/dev/null | sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' | head -n 1)
+  [ -n "$memory" ] || memory=1000
+  local ctld_port=${SLURM_LOCAL_PORT_BASE:-6817}
+  mkdir -p "$dir/state" "$dir/spool"
+  cat >"$conf" <<EOF
+# Written by scripts/slurm-local.sh: one node ($host), every file under $dir.
+ClusterName=invscale-local
+SlurmctldHost=$host
+SlurmUser=$(id -un)
+SlurmdUser=$(id -un)
+AuthType=auth/munge
+CredType=cred/munge
+StateSaveLocation=$dir/state
+SlurmdSpoolDir=$dir/spool
+SlurmctldPidFile=$dir/slurmctld.pid
+SlurmdPidFile=$dir/slurmd.pid
+SlurmctldLogFile=$dir/slurmctld.log
+SlurmdLogFile=$dir/slurmd.log
+SlurmctldPort=$ctld_port
+SlurmdPort=$((ctld_port + 1))
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_CPU
+SchedulerType=sched/backfill
+MpiDefault=pmix
+ReturnToService=2
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+NodeName=$host CPUs=$cpus RealMemory=$memory State=UNKNOWN
+PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
+EOF
+}
+
+# Starts daemon $1, which listens on port $2, unless the one recorded is alive.
+start_daemon() {
+  if recorded_pid "$1" >/dev/null; then return 0; fi
+  if (exec 3<>"/dev/tcp/$(hostname -s)/$2") 2>/dev/null; then
+    say "port $2 is already in use (another Slurm?); choose other ports with SLURM_LOCAL_PORT_BASE"
+    exit 1
+  fi
+  rm -f "$dir/$1.pid"
+  "$1" -f "$conf"
+  local pid
+  pid=$(pid_from "$dir/$1.pid" 10) || { say "$1 did not start; see $dir/$1.log"; tail -n 5 "$dir/$1.log" >&2 || true; exit 1; }
+  record "$1" "$pid"
+}
+
+wait_idle() {
+  local state i host
+  host=$(hostname -s)
+  for ((i = 0; i < 30; i++)); do
+    state=$(sinfo -h -o %T 2>/dev/null || true)
+    case $state in
+      idle | mixed | allocated | completing) return 0 ;;
+      down | drain* | fail*) scontrol update nodename="$host" state=resume 2>/dev/null || true ;;
+    esac
+    sleep 1
+  done
+  say "the node is not idle after 30 s (state: ${state:-none}); see $dir/slurmctld.log and $dir/slurmd.log"
+  exit 1
+}
+
+stop_daemon() {
+  local pid i
+  pid=$(recorded_pid "$1") || return 0
+  say "stopping $1 ($pid)"
+  $sudo kill "$pid"
+  for ((i = 0; i < 300; i++)); do
+    [ -d "/proc/$pid" ] || return 0
+    sleep 0.1
+  done
+  say "$1 ($pid) still alive after 30 s; killing it"
+  $sudo kill -KILL "$pid" || true
+}
+
+case $action in
+  start)
+    install_packages
+    start_munge
+    recorded_pid slurmctld >/dev/null || write_conf   # a running slurmctld keeps the file it read
+    port=$(sed -n 's/^SlurmctldPort=//p' "$conf")
+    start_daemon slurmctld "$port"
+    start_daemon slurmd $((port + 1))
+    wait_idle
+    for daemon in slurmctld slurmd; do
+      recorded_pid $daemon >/dev/null || { say "$daemon exited; see $dir/$daemon.log"; exit 1; }
+    done
+    say "running: $(sinfo -h -o '%P %a %D %T %N')"
+    echo "export SLURM_CONF=$conf"
+    ;;
+  stop)
+    if recorded_pid slurmctld >/dev/null; then
+      jobs=$(squeue -h -o %i 2>/dev/null || true)
+      if [ -n "$jobs" ]; then
+        say "cancelling jobs" $jobs
+        # shellcheck disable=SC2086
+        scancel $jobs || true
+        for ((i = 0; i < 10; i++)); do [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break; sleep 1; done
+      fi
+    fi
+    stop_daemon slurmd
+    stop_daemon slurmctld
+    stop_daemon munged
+    rm -f "$started"
+    ;;
+  status)
+    if recorded_pid slurmctld >/dev/null && sinfo 2>/dev/null; then exit 0; fi
+    echo "not running"
+    exit 1
+    ;;
+esac
