@@ -159,6 +159,8 @@ stop_daemon() {
   $sudo kill "$pid"
   for ((i = 0; i < 300; i++)); do
     [ -d "/proc/$pid" ] || return 0
+    # A zombie has exited (its parent, often PID 1 in a container, may never reap it).
+    [ "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" != Z ] || return 0
     sleep 0.1
   done
   say "$1 ($pid) still alive after 30 s; killing it"

@@ -67,7 +67,7 @@ struct RunCommand: ParsableCommand {
         print("")
         ExperimentRunner.table(summaries).forEach { print($0) }
         print("results in \(output)")
-        if Interruption.received != nil { throw ExitCode(130) }
+        if Interruption.received != nil || summaries.contains(where: { $0.outcome == "interrupted" }) { throw ExitCode(130) }
         if summaries.contains(where: { $0.outcome == "failed" }) { throw ExitCode(1) }
     }
 }

@@ -90,3 +90,94 @@ struct DistributedRunTests {
         }
     }
 }
+
+/// Faults in multi-process runs: a failing or dying rank, and SIGTERM as SLURM sends it at the
+/// time limit. The time limits guard against hangs only.
+@Suite("faults of distributed runs", .serialized, .enabled(if: mpirunPath != nil, "mpirun not found: scripts/bootstrap.sh installs openmpi-bin"))
+struct DistributedFaultTests {
+    /// PnP-TV on tomography_2d 64² (3 operators): a 2-process row, then a 1-process row.
+    static func experiment(iterations: Int) -> String {
+        """
+        dataset:
+          - tomography_2d:
+              img_size: 64
+              num_angles: 30
+              num_operators: 3
+        solver:
+          - PnP:
+              denoiser: tv
+              tv_iterations: 10
+              denoiser_sigma: 0.001
+              init_method: fbp
+              patch_size: 32
+              overlap: 8
+              slurm_ntasks_per_node, distribute_physics, distribute_denoiser: [[2, true, true], [1, false, false]]
+        max-runs: \(iterations)
+        """
+    }
+
+    static func records(_ output: String) throws -> [Int: [String: Any]] {
+        var records: [Int: [String: Any]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: output) {
+            let record = try RunCommandTests.record(output + "/" + name)
+            records[record["processes"] as? Int ?? 0] = record
+        }
+        return records
+    }
+
+    @Test("a rank that throws or dies fails its run (with the rank and the error) and the grid goes on",
+          .timeLimit(.minutes(3)), arguments: ["throw", "crash"])
+    func failingRank(mode: String) throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let config = try RunCommandTests.write(Self.experiment(iterations: 4), in: folder)
+        let result = try CLI.run(["run", config, "--output", output, "--launcher", "mpirun"],
+                                 environment: DistributedRunTests.environment.merging(["INVSCALE_DEBUG_FAIL": "1:2:\(mode)"]) { $1 })
+        #expect(result.status == 1, "\(result.output)\n\(result.error)")
+        let records = try Self.records(output)
+        let failed = try #require(records[2]), next = try #require(records[1])
+        #expect(failed["status"] as? String == "failed")
+        let error = failed["error"] as? String ?? ""
+        if mode == "throw" {
+            #expect(error.contains("rank 1") && error.contains("injected fault"), "\(error)")
+        } else {
+            #expect(error.contains("rank 1") && error.contains("signal 9"), "\(error)")
+        }
+        #expect(next["status"] as? String == "finished" && next["iterations"] as? Int == 4)
+    }
+
+    @Test("SIGTERM to the ranks (as SLURM sends at the time limit) stops them together, keeping every row",
+          .timeLimit(.minutes(3)))
+    func terminated() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let config = try RunCommandTests.write(Self.experiment(iterations: 1_000_000), in: folder)
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["run", config, "--output", output, "--launcher", "mpirun", "--threads", "1"]
+        process.environment = ProcessInfo.processInfo.environment.merging(DistributedRunTests.environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var run = "", rows = 0
+        while rows < 3 && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.2)
+            run = (try? FileManager.default.contentsOfDirectory(atPath: output))?.first.map { output + "/" + $0 } ?? ""
+            rows = ((try? RunCommandTests.csvLines(run).count) ?? 1) - 1
+        }
+        try #require(rows >= 3, "the run did not write 3 rows")
+        for rank in 0..<2 {
+            let pid = try #require(Int32(try String(contentsOfFile: run + "/rank\(rank).pid", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)))
+            kill(pid, SIGTERM)
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let record = try RunCommandTests.record(run)
+        #expect(record["status"] as? String == "interrupted")
+        let iterations = try #require(record["iterations"] as? Int)
+        for rank in 0..<2 {
+            let lines = try String(contentsOfFile: run + "/metrics_rank\(rank).csv", encoding: .utf8).split(separator: "\n")
+            #expect(iterations >= 3 && lines.count == iterations + 1, "rank \(rank): \(lines.count) lines, \(iterations) iterations")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output).count == 1, "the grid stops after an interrupted run")
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+/// Whether this machine can host the test cluster: root (or sudo) to start munged and install
+/// slurm-wlm, and either SLURM already installed or apt-get to install it.
+private let canHostSlurm: Bool = {
+    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/sbin:/sbin"
+    func exists(_ program: String) -> Bool { path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") } }
+    return (getuid() == 0 || exists("sudo")) && (exists("slurmctld") || exists("apt-get"))
+}()
+
+/// A real single-node SLURM cluster (munged, slurmctld, slurmd with MpiDefault=pmix under a
+/// temporary folder, started by scripts/slurm-local.sh, which installs slurm-wlm and munge when
+/// missing) runs a 2-task row submitted by `invscale run --launcher slurm`.
+@Suite("SLURM integration", .serialized,
+       .enabled(if: canHostSlurm, "needs root or sudo and apt-get (or SLURM installed) to start a local cluster"))
+struct SlurmIntegrationTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/slurm-local.sh").path
+
+    /// Runs scripts/slurm-local.sh with `arguments` (ports away from a real cluster's 6817/6818),
+    /// output to `log`, through system(3): the daemons it starts must not inherit the pipes that
+    /// Foundation's Process watches, or waiting for the script would never end.
+    static func script(_ arguments: [String], log: String) -> Int32 {
+        let words = [script] + arguments + [">", log, "2>&1", "</dev/null"]
+        return system("SLURM_LOCAL_PORT_BASE=16817 bash " + words.joined(separator: " "))
+    }
+
+    @Test("a 2-task and a 1-task run go through sbatch and srun --mpi=pmix and are followed to their end",
+          .timeLimit(.minutes(10)))
+    func twoTaskRun() throws {
+        let folder = try CLI.temporaryFolder(), cluster = folder + "/cluster", output = folder + "/results"
+        let started = Self.script(["start", cluster], log: folder + "/start.log")
+        defer { _ = Self.script(["stop", cluster], log: folder + "/stop.log") }
+        try #require(started == 0, "cluster did not start: \((try? String(contentsOfFile: folder + "/start.log", encoding: .utf8)) ?? "")")
+        let config = try RunCommandTests.write(DistributedFaultTests.experiment(iterations: 3), in: folder)
+        let result = try CLI.run(["run", config, "--output", output, "--launcher", "slurm", "--threads", "1"],
+                                 environment: ["SLURM_CONF": cluster + "/slurm.conf"])
+        #expect(result.status == 0, "\(result.output)\n\(result.error)")
+        #expect(result.output.contains("submitted SLURM job"), "\(result.output)")
+        let records = try DistributedFaultTests.records(output)
+        let distributed = try #require(records[2]), single = try #require(records[1])
+        for record in [distributed, single] {
+            #expect(record["status"] as? String == "finished", "\(record["error"] ?? "")")
+            #expect(record["launcher"] as? String == "slurm" && (record["slurm_job_id"] as? String)?.isEmpty == false)
+            #expect(record["iterations"] as? Int == 3)
+        }
+        let run = try #require(try FileManager.default.contentsOfDirectory(atPath: output).first {
+            (try? RunCommandTests.record(output + "/" + $0)["processes"] as? Int) == 2
+        })
+        let script = try String(contentsOfFile: output + "/" + run + "/job.sbatch", encoding: .utf8)
+        #expect(script.contains("#SBATCH --ntasks-per-node=2") && script.contains("srun --mpi=pmix"), "\(script)")
+        for rank in 0..<2 {
+            #expect(FileManager.default.fileExists(atPath: output + "/" + run + "/metrics_rank\(rank).csv"))
+        }
+    }
+}
