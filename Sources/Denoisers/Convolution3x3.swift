@@ -40,24 +40,28 @@ struct Convolution3x3 {
     func apply(_ input: FeatureMap, into output: inout FeatureMap, accumulate: Bool = false, relu: Bool = false,
                workspace: Workspace) {
         precondition(input.channels == inputChannels && output.channels == outputChannels
-                     && output.height == input.height && output.width == input.width,
+                     && output.height == input.height && output.width == input.width && output.items == input.items,
                      "Convolution3x3: shapes do not match the layer")
         if algorithm == .winograd {
             return WinogradConvolution3x3.apply(input, matrix: matrix, outputChannels: outputChannels, into: &output,
                                                 accumulate: accumulate, relu: relu, workspace: workspace)
         }
         let (h, w, cin, cout) = (input.height, input.width, inputChannels, outputChannels)
-        let k = 9 * cin
+        let k = 9 * cin, stackedRows = input.rows
         let rowsPerBand = max(1, min(h, Convolution3x3.bandBytes / (4 * w * k)))
-        let bands = (h + rowsPerBand - 1) / rowsPerBand
+        let bands = (stackedRows + rowsPerBand - 1) / rowsPerBand
         let scratch = workspace.buffer(4, count: rowsPerBand * w * k * ThreadPool.shared.threadCount, of: Float.self)
         input.withPointer { x in
             output.withMutablePointer { y in
                 matrix.withUnsafeBufferPointer { weights in
                     parallelFor(bands) { band, participant in
-                        let first = band * rowsPerBand, rows = min(rowsPerBand, h - first)
+                        let first = band * rowsPerBand, rows = min(rowsPerBand, stackedRows - first)
                         let col = scratch + participant * rowsPerBand * w * k
-                        for r in 0..<rows { Convolution3x3.gatherRow(x, row: first + r, height: h, width: w, channels: cin, into: col + r * w * k) }
+                        for r in 0..<rows {
+                            let (item, row) = (first + r).quotientAndRemainder(dividingBy: h)
+                            Convolution3x3.gatherRow(x + item * h * w * cin, row: row, height: h, width: w, channels: cin,
+                                                     into: col + r * w * k)
+                        }
                         let target = y + first * w * cout
                         GEMM.serial(transposeA: false, transposeB: false, m: rows * w, n: cout, k: k,
                                     a: col, lda: k, b: weights.baseAddress!, ldb: cout,

@@ -1,23 +1,31 @@
 import Tensor
 
-/// The activations of one image inside a network, channels-last: element (row r, column c,
-/// channel k) is at `(r·width + c)·channels + k`. Channels-last makes every im2col row a few
-/// contiguous copies and every convolution a plain GEMM.
+/// The activations of a batch of images inside a network, channels-last, the items stacked
+/// vertically: element (item i, row r, column c, channel k) is at
+/// `((i·height + r)·width + c)·channels + k`. Channels-last makes every im2col row a few contiguous
+/// copies and every convolution a plain GEMM; stacking lets each layer process the whole batch at
+/// once (its weights prepared once, its GEMMs taller) while convolutions still pad every item with
+/// zeros on its own.
 struct FeatureMap {
+    /// Height of one item.
     let height: Int
     let width: Int
     let channels: Int
+    /// Batch items.
+    let items: Int
     var values: Tensor
 
     /// A map of zeros.
-    init(height: Int, width: Int, channels: Int) {
+    init(height: Int, width: Int, channels: Int, items: Int = 1) {
         self.height = height
         self.width = width
         self.channels = channels
-        values = Tensor(shape: [height * width * channels])
+        self.items = items
+        values = Tensor(shape: [items * height * width * channels])
     }
 
-    var pixels: Int { height * width }
+    /// Rows of all items together.
+    var rows: Int { items * height }
 
     /// Read access to the elements.
     func withPointer<R>(_ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
@@ -31,8 +39,8 @@ struct FeatureMap {
 
     /// `self += other` (same dimensions), for the network's additive skips.
     mutating func add(_ other: FeatureMap) {
-        precondition(other.height == height && other.width == width && other.channels == channels,
-                     "FeatureMap.add: \(other.height)×\(other.width)×\(other.channels) vs \(height)×\(width)×\(channels)")
+        precondition(other.height == height && other.width == width && other.channels == channels && other.items == items,
+                     "FeatureMap.add: \(other.items)×\(other.height)×\(other.width)×\(other.channels) vs \(items)×\(height)×\(width)×\(channels)")
         values.add(other.values)
     }
 }

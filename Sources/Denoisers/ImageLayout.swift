@@ -2,27 +2,28 @@ import Tensor
 
 /// Conversions between `[B, C, H, W]` images and the networks' channels-last feature maps.
 enum ImageLayout {
-    /// Batch item `item` of `x` as a channels-last map whose height and width are padded at their
-    /// end to multiples of `multiple` by replicating the last row and column, with a constant
-    /// channel of value `extra` appended (the noise-level map).
-    static func channelsLast(_ x: Tensor, item: Int, paddedTo multiple: Int, appending extra: Float) -> FeatureMap {
-        let (channels, height, width) = (x.shape[1], x.shape[2], x.shape[3])
+    /// The batch `x` as a channels-last map (one item per batch item), each item's height and
+    /// width padded at their end to multiples of `multiple` by replicating the last row and column,
+    /// with a constant channel appended: `levels[b]` for item b (the noise-level map).
+    static func channelsLast(_ x: Tensor, paddedTo multiple: Int, appending levels: [Float]) -> FeatureMap {
+        let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let paddedHeight = (height + multiple - 1) / multiple * multiple
         let paddedWidth = (width + multiple - 1) / multiple * multiple
-        var map = FeatureMap(height: paddedHeight, width: paddedWidth, channels: channels + 1)
+        var map = FeatureMap(height: paddedHeight, width: paddedWidth, channels: channels + 1, items: batch)
         let stride = channels + 1
         x.withUnsafeBufferPointer { source in
-            let image = source.baseAddress! + item * channels * height * width
             map.withMutablePointer { target in
-                parallelFor(paddedHeight) { row in
+                parallelFor(batch * paddedHeight) { stackedRow in
+                    let (item, row) = stackedRow.quotientAndRemainder(dividingBy: paddedHeight)
+                    let image = source.baseAddress! + item * channels * height * width
                     let sourceRow = min(row, height - 1)
                     for column in 0..<paddedWidth {
                         let sourceColumn = min(column, width - 1)
-                        let pixel = target + (row * paddedWidth + column) * stride
+                        let pixel = target + (stackedRow * paddedWidth + column) * stride
                         for channel in 0..<channels {
                             pixel[channel] = image[(channel * height + sourceRow) * width + sourceColumn]
                         }
-                        pixel[channels] = extra
+                        pixel[channels] = levels[item]
                     }
                 }
             }
@@ -30,15 +31,16 @@ enum ImageLayout {
         return map
     }
 
-    /// Writes the top-left `H×W` of `map` into batch item `item` of `result` (`[B, C, H, W]`).
-    static func store(_ map: FeatureMap, into result: inout Tensor, item: Int) {
-        let (channels, height, width) = (result.shape[1], result.shape[2], result.shape[3])
-        map.withPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                let image = target.baseAddress! + item * channels * height * width
-                parallelFor(height) { row in
+    /// The top-left `height × width` of every item of `map`, as `[items, channels, height, width]`.
+    static func image(_ map: FeatureMap, height: Int, width: Int) -> Tensor {
+        let channels = map.channels
+        return Tensor(shape: [map.items, channels, height, width]) { target in
+            map.withPointer { source in
+                parallelFor(map.items * height) { job in
+                    let (item, row) = job.quotientAndRemainder(dividingBy: height)
+                    let image = target.baseAddress! + item * channels * height * width
                     for column in 0..<width {
-                        let pixel = source + (row * map.width + column) * map.channels
+                        let pixel = source + ((item * map.height + row) * map.width + column) * channels
                         for channel in 0..<channels { image[(channel * height + row) * width + column] = pixel[channel] }
                     }
                 }

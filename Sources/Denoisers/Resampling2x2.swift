@@ -20,14 +20,16 @@ struct StridedConvolution2x2 {
         precondition(input.channels == inputChannels && input.height % 2 == 0 && input.width % 2 == 0,
                      "StridedConvolution2x2: input does not match the layer")
         let (h, w, cin, cout) = (input.height / 2, input.width / 2, inputChannels, outputChannels)
-        var output = FeatureMap(height: h, width: w, channels: cout)
-        let k = 4 * cin
+        var output = FeatureMap(height: h, width: w, channels: cout, items: input.items)
+        let (k, outputRows) = (4 * cin, output.rows)
         let scratch = ScratchBuffers(count: w * k)
         defer { scratch.deallocate() }
         input.withPointer { x in
             output.withMutablePointer { y in
                 matrix.withUnsafeBufferPointer { weights in
-                    parallelFor(h) { row, participant in
+                    // Item heights are even, so output row `row` of the stack reads rows 2·row and
+                    // 2·row + 1 of the same item.
+                    parallelFor(outputRows) { row, participant in
                         let col = scratch[participant]
                         for dy in 0..<2 {
                             let line = x + (2 * row + dy) * input.width * cin
@@ -65,13 +67,13 @@ struct TransposedConvolution2x2 {
     func apply(_ input: FeatureMap) -> FeatureMap {
         precondition(input.channels == inputChannels, "TransposedConvolution2x2: input does not match the layer")
         let (h, w, cin, cout) = (input.height, input.width, inputChannels, outputChannels)
-        var output = FeatureMap(height: 2 * h, width: 2 * w, channels: cout)
+        var output = FeatureMap(height: 2 * h, width: 2 * w, channels: cout, items: input.items)
         let scratch = ScratchBuffers(count: w * 4 * cout)
         defer { scratch.deallocate() }
         input.withPointer { x in
             output.withMutablePointer { y in
                 matrix.withUnsafeBufferPointer { weights in
-                    parallelFor(h) { row, participant in
+                    parallelFor(input.rows) { row, participant in
                         let products = scratch[participant]
                         GEMM.serial(transposeA: false, transposeB: false, m: w, n: 4 * cout, k: cin,
                                     a: x + row * w * cin, lda: cin, b: weights.baseAddress!, ldb: 4 * cout,

@@ -30,7 +30,7 @@ enum WinogradConvolution3x3 {
     static func apply(_ input: FeatureMap, matrix: [Float], outputChannels cout: Int, into output: inout FeatureMap,
                       accumulate: Bool, relu: Bool, workspace: Workspace) {
         let (h, w, cin) = (input.height, input.width, input.channels)
-        let grid = TileGrid(height: h, width: w)
+        let grid = TileGrid(height: h, width: w, items: input.items)
         let elements = WinogradF43.elements, threads = ThreadPool.shared.threadCount
         let bandTiles = min(grid.count, max(minimumBandTiles, bandBytes / (4 * elements * (cin + cout))))
         let kernels = workspace.buffer(0, count: elements * cin * cout / 8, of: SIMD8<Float>.self)
@@ -95,7 +95,8 @@ enum WinogradConvolution3x3 {
     static func transformInput(_ x: UnsafePointer<Float>, grid: TileGrid, tile: Int, channels: Int,
                                block: UnsafeMutablePointer<SIMD8<Float>>,
                                into target: UnsafeMutablePointer<SIMD8<Float>>, elementStride: Int) {
-        let (top, left) = grid.origin(of: tile)
+        let (item, top, left) = grid.origin(of: tile)
+        let x = x + item * grid.height * grid.width * channels
         let interior = top >= 1 && top + 5 <= grid.height && left >= 1 && left + 5 <= grid.width
         let columns = block + 36
         for group in 0..<(channels / 8) {
@@ -140,7 +141,8 @@ enum WinogradConvolution3x3 {
     static func transformOutput(_ source: UnsafeMutablePointer<SIMD8<Float>>, elementStride: Int,
                                 block: UnsafeMutablePointer<SIMD8<Float>>, grid: TileGrid, tile: Int, channels: Int,
                                 into y: UnsafeMutablePointer<Float>, accumulate: Bool, relu: Bool) {
-        let (top, left) = grid.origin(of: tile)
+        let (item, top, left) = grid.origin(of: tile)
+        let y = y + item * grid.height * grid.width * channels
         let rows = min(4, grid.height - top), columns = min(4, grid.width - left)
         let zero = SIMD8<Float>()
         for group in 0..<(channels / 8) {
@@ -167,22 +169,28 @@ enum WinogradConvolution3x3 {
     }
 }
 
-/// The 4×4 output tiles covering an `height × width` map, numbered row-major.
+/// The 4×4 output tiles covering each item of a stack of `items` maps of `height × width`,
+/// numbered item by item, row-major within an item (a tile never straddles two items).
 struct TileGrid {
     let height: Int
     let width: Int
     let columns: Int
+    /// Tiles of one item.
+    let perItem: Int
+    /// Tiles of all items.
     let count: Int
 
-    init(height: Int, width: Int) {
+    init(height: Int, width: Int, items: Int = 1) {
         self.height = height
         self.width = width
         columns = (width + 3) / 4
-        count = ((height + 3) / 4) * columns
+        perItem = ((height + 3) / 4) * columns
+        count = items * perItem
     }
 
-    /// Top-left output pixel of `tile`.
-    func origin(of tile: Int) -> (row: Int, column: Int) {
-        (tile / columns * 4, tile % columns * 4)
+    /// The item of `tile` and the top-left output pixel of `tile` in it.
+    func origin(of tile: Int) -> (item: Int, row: Int, column: Int) {
+        let (item, local) = tile.quotientAndRemainder(dividingBy: perItem)
+        return (item, local / columns * 4, local % columns * 4)
     }
 }

@@ -33,7 +33,8 @@ extension RunSpec {
 
     /// A one-line description, e.g.
     /// `PnP (drunet σ 0.01, init zeros) · tomography_2d 2048² · 2 processes · tiles 448/32 · batch 0`;
-    /// the relaxation λ appears when set, the tiling part only when the denoiser is tiled.
+    /// the relaxation λ appears when set, the tiling part only when the denoiser is tiled (with
+    /// "tiles all-reduced" when several processes share tiles the reference's way).
     public var label: String {
         var solverPart = solver
         if let denoiser = solverParameter("denoiser")?.stringValue, let sigma = solverParameter("denoiser_sigma"),
@@ -45,6 +46,7 @@ extension RunSpec {
         if let tileSize {
             parts.append("tiles \(RunSpec.sizes(tileSize))/\(RunSpec.sizes(tileOverlap))")
             parts.append("batch \(solverParameter("max_batch_size")?.intValue ?? 0)")
+            if processes > 1, solverParameter("tile_gather")?.stringValue == "all_reduce" { parts.append("tiles all-reduced") }
         }
         return parts.joined(separator: " · ")
     }
