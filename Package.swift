@@ -49,7 +49,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["invscale", "Formats"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Denoisers"]),
-        .testTarget(name: "SolversTests", dependencies: ["Solvers", "Datasets", "Metrics"]),
+        .testTarget(name: "SolversTests", dependencies: ["Solvers", "Datasets", "Metrics", "Distributed"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Datasets
+import Distributed
 import Denoisers
 import Metrics
 import Solvers
@@ -113,5 +114,37 @@ struct PnPTests {
         #expect(throws: TensorError.self) {
             try PnP(fidelity: fidelity(problem), denoiser: Probe(), settings: PnPSettings(stepSize: 1, valueRange: 1...1))
         }
+    }
+}
+
+@Suite("Distributed least squares on one rank")
+struct DistributedFidelityTests {
+    @Test("operators k mod P; with one rank the gradient, Aᵀy and AᵀA equal the plain fidelity; a rank without operators gives zeros")
+    func oneRank() throws {
+        #expect(DistributedLeastSquaresFidelity.operators(count: 8, rank: 1, size: 3) == [1, 4, 7])
+        #expect(DistributedLeastSquaresFidelity.operators(count: 2, rank: 2, size: 3).isEmpty)
+        let problem = try Tomography2D(imgSize: 32, numOperators: 4, numAngles: 20).makeProblem()
+        let plain = try fidelity(problem)
+        let distributed = try DistributedLeastSquaresFidelity(local: plain, imageShape: plain.imageShape, communicator: LocalCommunicator())
+        let x = problem.groundTruth
+        #expect(try distributed.gradient(x) == plain.gradient(x))
+        #expect(try distributed.adjointOfMeasurements() == plain.adjointOfMeasurements())
+        #expect(try distributed.normal(x) == plain.normal(x))
+        let idle = try DistributedLeastSquaresFidelity(local: nil, imageShape: plain.imageShape, communicator: LocalCommunicator())
+        #expect(try idle.gradient(x) == Tensor(shape: plain.imageShape))
+    }
+
+    @Test("partial FBPs of the operators sum to the FBP of the whole scan")
+    func partialFBP() throws {
+        let dataset = try Tomography2D(imgSize: 48, numOperators: 3, numAngles: 31)
+        let problem = try dataset.makeProblem()
+        var sum = Tensor(shape: [1, 1, 48, 48])
+        for k in 0..<3 {
+            sum.add(try dataset.filteredBackProjection(operators: [k], measurements: [problem.measurements[k]]))
+        }
+        let full = try problem.filteredBackProjection()
+        let difference = zip(sum.scalars, full.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        let scale = full.scalars.map(abs).max() ?? 1
+        #expect(difference <= 1e-5 * scale, "max difference \(difference) of \(scale)")
     }
 }
