@@ -28,22 +28,33 @@ public struct TiledDenoiser: Denoiser {
     /// Denoises `x` (`[B, C, H, W]` or `[B, C, D, H, W]`) window by window; `sigma` holds one value
     /// or one per batch item.
     public func denoise(_ x: Tensor, sigma: [Float]) throws -> Tensor {
-        guard maxBatchSize >= 0 else {
-            throw TensorError.invalidArgument("tiled denoiser: maxBatchSize must be ≥ 0 (0: all windows), got \(maxBatchSize)")
-        }
         let tiling = try Tiling(shape: x.shape, patchSize: patchSize, overlap: overlap)
-        let batch = x.shape[0]
-        let levels = try (0..<batch).map { try Self.sigma(sigma, item: $0, batch: batch) }
-        let padded = try tiling.padded(x)
         var output = Tensor(shape: x.shape)
-        let total = tiling.patches.count * batch
-        let step = maxBatchSize == 0 ? max(total, 1) : maxBatchSize
-        for first in stride(from: 0, to: total, by: step) {
-            let windows = Array(first..<min(first + step, total))
-            let denoised = try inner.denoise(tiling.extract(windows: windows, from: padded),
-                                             sigma: windows.map { levels[$0 % batch] })
+        try tiling.denoise(windows: tiling.windows(ofPatches: Array(tiling.patches.indices)), of: x, with: inner, sigma: sigma,
+                           maxBatchSize: maxBatchSize) { denoised, windows in
             try tiling.place(denoised, windows: windows, into: &output)
         }
         return output
+    }
+}
+
+extension Tiling {
+    /// Runs `inner` on the listed windows of `x` in batches of at most `maxBatchSize` windows (0:
+    /// all in one call), window `w` with the σ of its batch item `w mod B`, and hands each
+    /// processed batch and its windows to `body`. Only one batch (and its result) is alive at a time.
+    public func denoise(windows: [Int], of x: Tensor, with inner: any Denoiser, sigma: [Float], maxBatchSize: Int,
+                        _ body: (Tensor, [Int]) throws -> Void) throws {
+        guard maxBatchSize >= 0 else {
+            throw TensorError.invalidArgument("tiled denoiser: maxBatchSize must be ≥ 0 (0: all windows), got \(maxBatchSize)")
+        }
+        let batch = x.shape[0]
+        let levels = try (0..<batch).map { try TiledDenoiser.sigma(sigma, item: $0, batch: batch) }
+        guard !windows.isEmpty else { return }
+        let padded = try self.padded(x)
+        let step = maxBatchSize == 0 ? windows.count : maxBatchSize
+        for first in stride(from: 0, to: windows.count, by: step) {
+            let part = Array(windows[first..<min(first + step, windows.count)])
+            try body(inner.denoise(extract(windows: part, from: padded), sigma: part.map { levels[$0 % batch] }), part)
+        }
     }
 }

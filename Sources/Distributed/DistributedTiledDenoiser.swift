@@ -46,27 +46,15 @@ public struct DistributedTiledDenoiser: Denoiser {
     }
 
     public func denoise(_ x: Tensor, sigma: [Float]) throws -> Tensor {
-        guard maxBatchSize >= 0 else {
-            throw TensorError.invalidArgument("tiled denoiser: maxBatchSize must be ≥ 0 (0: all windows), got \(maxBatchSize)")
-        }
         let tiling = try Tiling(shape: x.shape, patchSize: patchSize, overlap: overlap)
-        let batch = x.shape[0]
-        let levels = try (0..<batch).map { try Self.sigma(sigma, item: $0, batch: batch) }
         let (rank, size) = (communicator.rank, communicator.size)
-        let mine = tiling.windows(ofPatches: Self.patches(of: tiling, rank: rank, size: size))
         var output = Tensor(shape: x.shape)
         var packed: [Float] = []
-        if !mine.isEmpty {
-            let padded = try tiling.padded(x)
-            let step = maxBatchSize == 0 ? mine.count : maxBatchSize
-            for first in stride(from: 0, to: mine.count, by: step) {
-                let windows = Array(mine[first..<min(first + step, mine.count)])
-                let denoised = try inner.denoise(tiling.extract(windows: windows, from: padded),
-                                                 sigma: windows.map { levels[$0 % batch] })
-                switch gather {
-                case .crops: packed += try tiling.packCrops(denoised, windows: windows)
-                case .allReduce: try tiling.place(denoised, windows: windows, into: &output)
-                }
+        try tiling.denoise(windows: tiling.windows(ofPatches: Self.patches(of: tiling, rank: rank, size: size)), of: x,
+                           with: inner, sigma: sigma, maxBatchSize: maxBatchSize) { denoised, windows in
+            switch gather {
+            case .crops: packed += try tiling.packCrops(denoised, windows: windows)
+            case .allReduce: try tiling.place(denoised, windows: windows, into: &output)
             }
         }
         switch gather {
