@@ -5,7 +5,8 @@
 /// `gradient_memory_*` / `denoise_memory_*` columns hold our tensor allocator's MiB (allocated =
 /// reserved: we keep no cache). Ours: iteration, rank, communication time, the iteration's and the
 /// cumulative solver time (evaluation excluded), PSNR/SSIM/MSE (evaluated outside the timed
-/// region), the process's peak RSS during each step and its RSS after the iteration.
+/// region, rank 0 only), the process's peak RSS during each step and its RSS after the iteration,
+/// then the time in the gradient's and the denoiser's collectives (waiting for slower ranks included).
 public struct IterationRecord: Sendable, Equatable {
     /// 1-based iteration.
     public var iteration: Int
