@@ -95,7 +95,8 @@ write_conf() {
   cat >"$conf" <<EOF
 # Written by scripts/slurm-local.sh: one node ($host), every file under $dir.
 ClusterName=invscale-local
-SlurmctldHost=$host
+# Addresses given: no DNS lookup of the host name (containers often cannot resolve it).
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=$(id -un)
 SlurmdUser=$(id -un)
 AuthType=auth/munge
@@ -118,7 +119,7 @@ ReturnToService=2
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
-NodeName=$host CPUs=$cpus RealMemory=$memory State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
 }
