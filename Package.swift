@@ -31,12 +31,13 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats"]),
         .target(name: "Distributed", dependencies: ["Tensor", "Denoisers", "CMPI"]),
         .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers", "Distributed"]),
+        .target(name: "Report", dependencies: []),
         .target(name: "Bench", dependencies: [
-            "Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics", "Solvers", "Distributed",
+            "Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics", "Solvers", "Distributed", "Report",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "invscale", dependencies: [
-            "Bench", "Distributed", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Bench", "Distributed", "Report", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
@@ -51,5 +52,6 @@ let package = Package(
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Denoisers"]),
         .testTarget(name: "SolversTests", dependencies: ["Solvers", "Datasets", "Metrics", "Distributed"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Bench
 import FoundationEssentials
+import Report
 
 /// JSON printing with sorted keys, for machine-readable output.
 enum JSONOutput {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Tensor
+import Report
 #if canImport(Glibc)
 import Glibc
 #endif

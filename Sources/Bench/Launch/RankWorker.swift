@@ -1,5 +1,6 @@
 import Distributed
 import FoundationEssentials
+import Report
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Report
 #if canImport(Glibc)
 import Glibc
 #endif
