@@ -35,12 +35,11 @@ enum ChartFrame {
         return out + "</g>\n"
     }
 
-    /// Legend entries (colour swatch and name), two per row, from `top`.
+    /// Legend entries (colour swatch and name), one per row, from `top`.
     static func legend(_ names: [String], width: Double, top: Double) -> String {
         var out = "<g class=\"legend\" font-size=\"11\">\n"
         for (index, name) in names.enumerated() {
-            let column = Double(index % 2), row = Double(index / 2)
-            let x = 16 + column * (width - 32) / 2, y = top + row * 16
+            let x = 16.0, y = top + Double(index) * 16
             out += "<rect x=\"\(SVGText.coordinate(x))\" y=\"\(SVGText.coordinate(y))\" width=\"10\" height=\"10\" fill=\"\(ChartPalette.colour(index))\"/>"
                 + "<text x=\"\(SVGText.coordinate(x + 14))\" y=\"\(SVGText.coordinate(y + 9))\">\(SVGText.escape(name))</text>\n"
         }

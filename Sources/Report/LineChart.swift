@@ -88,6 +88,6 @@ public struct LineChart: Sendable {
         return out + "</svg>\n"
     }
 
-    /// Height of the legend block under the plot: one 16-pixel row per two entries.
-    static func legendHeight(count: Int) -> Double { Double((count + 1) / 2) * 16 }
+    /// Height of the legend block under the plot: one 16-pixel row per entry.
+    static func legendHeight(count: Int) -> Double { Double(count) * 16 }
 }

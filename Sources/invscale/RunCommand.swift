@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bench
+import Report
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
@@ -67,6 +68,14 @@ struct RunCommand: ParsableCommand {
         print("")
         ExperimentRunner.table(summaries).forEach { print($0) }
         print("results in \(output)")
+        if !dryRun, summaries.contains(where: { $0.record != nil }) {
+            do {
+                let report = try ReportWriter.write(results: absolute(output))
+                print("report: \(report.html) (summary: \(report.csv))")
+            } catch {
+                print("no report: \(error)")
+            }
+        }
         if Interruption.received != nil || summaries.contains(where: { $0.outcome == "interrupted" }) { throw ExitCode(130) }
         if summaries.contains(where: { $0.outcome == "failed" }) { throw ExitCode(1) }
     }

@@ -38,6 +38,13 @@ enum CLI {
                       error: String(decoding: error, as: UTF8.self))
     }
 
+    /// The run folders (those with a run.json) under a results folder, by name; report.html and
+    /// summary.csv sit beside them.
+    static func runFolders(_ output: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []).sorted()
+            .map { output + "/" + $0 }.filter { FileManager.default.fileExists(atPath: $0 + "/run.json") }
+    }
+
     /// A fresh temporary folder.
     static func temporaryFolder() throws -> String {
         let path = NSTemporaryDirectory() + "invscale-cli-\(UUID().uuidString)"

@@ -49,8 +49,7 @@ struct DistributedRunTests {
     /// Every run of `output` by "processes physics denoiser", e.g. "2 true false".
     static func results(_ output: String) throws -> [String: Run] {
         var results: [String: Run] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: output) {
-            let folder = output + "/" + name
+        for folder in CLI.runFolders(output) {
             let record = try RunCommandTests.record(folder)
             let spec = try #require(record["spec"] as? [String: Any])
             let solver = try #require(spec["solver_parameters"] as? [String: Any])
@@ -118,8 +117,8 @@ struct DistributedFaultTests {
 
     static func records(_ output: String) throws -> [Int: [String: Any]] {
         var records: [Int: [String: Any]] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: output) {
-            let record = try RunCommandTests.record(output + "/" + name)
+        for folder in CLI.runFolders(output) {
+            let record = try RunCommandTests.record(folder)
             records[record["processes"] as? Int ?? 0] = record
         }
         return records
@@ -160,7 +159,7 @@ struct DistributedFaultTests {
         var run = "", rows = 0
         while rows < 3 && process.isRunning {
             Thread.sleep(forTimeInterval: 0.2)
-            run = (try? FileManager.default.contentsOfDirectory(atPath: output))?.first.map { output + "/" + $0 } ?? ""
+            run = CLI.runFolders(output).first ?? ""
             rows = ((try? RunCommandTests.csvLines(run).count) ?? 1) - 1
         }
         try #require(rows >= 3, "the run did not write 3 rows")
@@ -178,6 +177,6 @@ struct DistributedFaultTests {
             let lines = try String(contentsOfFile: run + "/metrics_rank\(rank).csv", encoding: .utf8).split(separator: "\n")
             #expect(iterations >= 3 && lines.count == iterations + 1, "rank \(rank): \(lines.count) lines, \(iterations) iterations")
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: output).count == 1, "the grid stops after an interrupted run")
+        #expect(CLI.runFolders(output).count == 1, "the grid stops after an interrupted run")
     }
 }

@@ -31,9 +31,9 @@ struct RunCommandTests {
 
     /// The single run folder under `output`.
     static func runFolder(_ output: String) throws -> String {
-        let entries = try FileManager.default.contentsOfDirectory(atPath: output)
+        let entries = CLI.runFolders(output)
         #expect(entries.count == 1, "\(entries)")
-        return output + "/" + (entries.first ?? "")
+        return entries.first ?? output
     }
 
     static func record(_ folder: String) throws -> [String: Any] {
@@ -86,8 +86,8 @@ struct RunCommandTests {
         let deadline = Date().addingTimeInterval(120)
         while rows < 3 && Date() < deadline && process.isRunning {
             Thread.sleep(forTimeInterval: 0.2)
-            if let run = try? FileManager.default.contentsOfDirectory(atPath: output).first {
-                rows = ((try? Self.csvLines(output + "/" + run).count) ?? 1) - 1
+            if let run = CLI.runFolders(output).first {
+                rows = ((try? Self.csvLines(run).count) ?? 1) - 1
             }
         }
         try #require(rows >= 3, "the run did not write 3 rows in time")

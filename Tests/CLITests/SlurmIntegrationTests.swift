@@ -45,13 +45,13 @@ struct SlurmIntegrationTests {
             #expect(record["launcher"] as? String == "slurm" && (record["slurm_job_id"] as? String)?.isEmpty == false)
             #expect(record["iterations"] as? Int == 3)
         }
-        let run = try #require(try FileManager.default.contentsOfDirectory(atPath: output).first {
-            (try? RunCommandTests.record(output + "/" + $0)["processes"] as? Int) == 2
+        let run = try #require(CLI.runFolders(output).first {
+            (try? RunCommandTests.record($0)["processes"] as? Int) == 2
         })
-        let script = try String(contentsOfFile: output + "/" + run + "/job.sbatch", encoding: .utf8)
+        let script = try String(contentsOfFile: run + "/job.sbatch", encoding: .utf8)
         #expect(script.contains("#SBATCH --ntasks-per-node=2") && script.contains("srun --mpi=pmix"), "\(script)")
         for rank in 0..<2 {
-            #expect(FileManager.default.fileExists(atPath: output + "/" + run + "/metrics_rank\(rank).csv"))
+            #expect(FileManager.default.fileExists(atPath: run + "/metrics_rank\(rank).csv"))
         }
     }
 }

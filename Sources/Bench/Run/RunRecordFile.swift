@@ -13,8 +13,9 @@ public enum RunStatus: String, Codable, Sendable {
 /// A run's `run.json`: what was run, on what, and how it ended. Rewritten (atomically, through a
 /// temporary file) when the run starts and when it ends.
 public struct RunRecordFile: Codable, Sendable {
-    /// The run's specification, defaults filled in.
+    /// The run's specification, defaults filled in, and its one-line label.
     public var spec: RunSpec
+    public var label: String?
     public var status: RunStatus
     /// Why the run failed or was interrupted.
     public var error: String?
@@ -58,6 +59,7 @@ public struct RunRecordFile: Codable, Sendable {
     /// A record for a run starting now.
     public init(spec: RunSpec) {
         self.spec = spec
+        label = spec.label
         status = .running
         started = Date.now.ISO8601Format()
         threads = ThreadPool.shared.threadCount
