@@ -36,6 +36,11 @@ public struct HTMLReport {
                 + chartBox(psnrChart(x: "time_sec", label: "time (s)"), toggle: psnrChart(x: "time_sec", label: "time (s, log)", log: true)) + "</div>")
             body += section("Time per iteration", "<div class=\"grid\">" + chartBox(breakdownChart()) + "</div>")
         }
+        let sections = ReportSections(runs: runs)
+        for (name, charts) in [("Memory per step", sections.memory()), ("Strong scaling", sections.scaling()),
+                               ("Batch size", sections.batchSize()), ("Image size", sections.imageSize())] where !charts.isEmpty {
+            body += section(name, "<div class=\"grid\">" + charts.map { chartBox($0) }.joined() + "</div>")
+        }
         body += section("Images", images())
         return """
         <!DOCTYPE html>

@@ -71,6 +71,21 @@ public struct RunResult: Sendable {
     /// Rank 0's rows.
     public var rows: [MetricsRow] { ranks.first ?? [] }
 
+    /// The image side (`img_size`, or `image_size` for the longest side), when the dataset has one.
+    public var imageSide: Double? {
+        (record.spec.dataset_parameters["img_size"] ?? record.spec.dataset_parameters["image_size"])?.number
+    }
+
+    /// Tiles of the denoiser per iteration over all ranks (1 when it is not tiled): the reference
+    /// tiler puts ⌈D/p⌉ windows along a side D > p, for a square image.
+    public var windows: Int {
+        let solver = record.spec.solver_parameters
+        guard case .flag(true) = solver["distribute_denoiser"], let patch = solver["patch_size"]?.number, patch > 0,
+              let side = imageSide, side > patch else { return 1 }
+        let perSide = Int((side / patch).rounded(.up))
+        return perSide * perSide
+    }
+
     /// Mean of `column` over rank 0's iterations (nil without rows).
     public func mean(_ column: String, rank: Int = 0) -> Double? {
         let values = (rank < ranks.count ? ranks[rank] : []).compactMap { $0[column] }

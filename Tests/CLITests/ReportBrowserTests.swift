@@ -39,13 +39,17 @@ struct ReportBrowserTests {
         let dom = try chrome(["--dump-dom", page])
         #expect(dom.status == 0, "\(dom.error)")
         #expect(dom.output.contains("data-report-ready=\"1\"") && !dom.output.contains("data-script-error=\""), "a script error was flagged")
-        let charts = dom.output.components(separatedBy: "<svg ").dropFirst()
-        #expect(charts.count == 4, "PSNR vs iteration, vs time, vs log time, time breakdown")
+        let charts = Array(dom.output.components(separatedBy: "<svg ").dropFirst())
+        // PSNR vs iteration, vs time, vs log time, the time breakdown, memory per step (the runs
+        // differ in σ only: no scaling, batch or size section).
+        try #require(charts.count == 5, "\(charts.count) charts")
         for chart in charts.prefix(3) {
             #expect(chart.contains("data-series=\"2\"") && chart.components(separatedBy: "class=\"series\"").count - 1 == 2)
             #expect(chart.contains(" d=\"M"), "a line chart without path data")
         }
-        #expect(charts.last!.components(separatedBy: "class=\"segment\"").count - 1 >= 2)
+        #expect(charts[3].components(separatedBy: "class=\"segment\"").count - 1 >= 2)
+        #expect(charts[4].contains("data-series=\"4\"") && charts[4].components(separatedBy: "class=\"bar\"").count - 1 == 8)
+        #expect(!dom.output.contains("Strong scaling") && !dom.output.contains("Batch size"))
         try FileManager.default.createDirectory(atPath: Self.artefacts, withIntermediateDirectories: true)
         let shot = try chrome(["--window-size=1100,1800", "--screenshot=\(Self.artefacts)/report.png", page])
         #expect(shot.status == 0 && FileManager.default.fileExists(atPath: Self.artefacts + "/report.png"), "\(shot.error)")

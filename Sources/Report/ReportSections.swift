@@ -1,0 +1,72 @@
+/// The comparison sections of the report, each shown only when the runs vary along its axis:
+/// memory per step, strong scaling (process count), batch size and image size.
+struct ReportSections {
+    let runs: [RunResult]
+
+    /// Peak RSS of the gradient and denoiser steps, rank 0 and the largest rank.
+    func memory() -> [String] {
+        let shown = runs.filter { !$0.rows.isEmpty }
+        guard !shown.isEmpty else { return [] }
+        func peak(_ column: String, rank0: Bool) -> [Double] {
+            shown.map { run in (rank0 ? run.rows.compactMap { $0[column] }.max() : run.maximum(column)) ?? .nan }
+        }
+        return [GroupedBarChart(title: "Peak memory per step", yLabel: "peak RSS (MiB)", categories: shown.indices.map { "run \($0 + 1)" },
+                               series: [("gradient, rank 0", peak("gradient_rss_peak_mb", rank0: true)),
+                                        ("denoiser, rank 0", peak("denoise_rss_peak_mb", rank0: true)),
+                                        ("gradient, largest rank", peak("gradient_rss_peak_mb", rank0: false)),
+                                        ("denoiser, largest rank", peak("denoise_rss_peak_mb", rank0: false))]).svg()]
+    }
+
+    /// Speedup and parallel efficiency (total, gradient, denoiser) against the smallest process
+    /// count, when the finished runs have at least two process counts (the first run of each count).
+    func scaling() -> [String] {
+        var byCount: [Int: RunResult] = [:]
+        for run in runs where run.record.status == "finished" && !run.rows.isEmpty && byCount[run.processes] == nil {
+            byCount[run.processes] = run
+        }
+        let counts = byCount.keys.sorted()
+        guard counts.count >= 2, let base = byCount[counts[0]] else { return [] }
+        let columns = [("total", "iteration_time_sec"), ("gradient", "gradient_time_sec"), ("denoiser", "denoise_time_sec")]
+        func speedups(_ column: String) -> [(x: Double, y: Double)] {
+            counts.map { count in (Double(count), (base.mean(column) ?? .nan) / (byCount[count]!.mean(column) ?? .nan)) }
+        }
+        let ideal = ChartSeries(name: "ideal", points: counts.map { (Double($0), Double($0) / Double(counts[0])) })
+        let speedup = LineChart(title: "Strong scaling: speedup", xLabel: "processes", yLabel: "speedup", series: columns.map {
+            ChartSeries(name: $0.0, points: speedups($0.1))
+        }, references: [ideal])
+        let efficiency = LineChart(title: "Parallel efficiency", xLabel: "processes", yLabel: "efficiency (%)", series: columns.map { column in
+            ChartSeries(name: column.0, points: speedups(column.1).map { ($0.x, 100 * $0.y * Double(counts[0]) / $0.x) })
+        }, references: [ChartSeries(name: "ideal", points: counts.map { (Double($0), 100) })])
+        return [speedup.svg(), efficiency.svg()]
+    }
+
+    /// Peak memory and throughput (windows per second in the denoiser) against `max_batch_size`,
+    /// when tiled runs differ in it (0, all windows at once, is drawn at the rank's window count).
+    func batchSize() -> [String] {
+        let tiled = runs.filter { !$0.rows.isEmpty && $0.record.spec.solver_parameters["max_batch_size"]?.number != nil }
+        let batches = Set(tiled.compactMap { $0.record.spec.solver_parameters["max_batch_size"]?.number })
+        guard batches.count >= 2 else { return [] }
+        let points = tiled.map { run -> (batch: Double, memory: Double, rate: Double) in
+            let batch = run.record.spec.solver_parameters["max_batch_size"]?.number ?? 0
+            let windows = run.windows
+            let perSecond = Double(windows) / (run.mean("denoise_time_sec") ?? .nan)
+            return (batch == 0 ? Double(windows) : batch, run.maximum("denoise_rss_peak_mb") ?? .nan, perSecond)
+        }.sorted { $0.batch < $1.batch }
+        return [LineChart(title: "Batch size vs peak memory", xLabel: "windows per batch", yLabel: "denoiser peak RSS (MiB)",
+                          series: [ChartSeries(name: "peak RSS", points: points.map { ($0.batch, $0.memory) })]).svg(),
+                LineChart(title: "Batch size vs throughput", xLabel: "windows per batch", yLabel: "windows per second",
+                          series: [ChartSeries(name: "throughput", points: points.map { ($0.batch, $0.rate) })]).svg()]
+    }
+
+    /// Peak memory and time per iteration against the image side, when runs differ in it.
+    func imageSize() -> [String] {
+        let sized = runs.filter { !$0.rows.isEmpty && $0.imageSide != nil }
+        guard Set(sized.compactMap(\.imageSide)).count >= 2 else { return [] }
+        let points = sized.map { ($0.imageSide!, $0.record.peak_rss_mb_max_rank ?? $0.record.peak_rss_mb ?? .nan, $0.mean("iteration_time_sec") ?? .nan) }
+            .sorted { $0.0 < $1.0 }
+        return [LineChart(title: "Image size vs peak memory", xLabel: "image side (pixels)", yLabel: "peak RSS (MiB)",
+                          series: [ChartSeries(name: "peak RSS", points: points.map { ($0.0, $0.1) })]).svg(),
+                LineChart(title: "Image size vs time", xLabel: "image side (pixels)", yLabel: "seconds per iteration",
+                          series: [ChartSeries(name: "time", points: points.map { ($0.0, $0.2) })]).svg()]
+    }
+}

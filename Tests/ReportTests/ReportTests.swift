@@ -1,0 +1,86 @@
+import Foundation
+@testable import Report
+import Testing
+
+/// Writes a run folder with a run.json and rank CSVs whose every row has the given step times.
+private func writeRun(in root: String, name: String, processes: Int, side: Int = 512, batch: Int = 0, patch: Int = 0,
+                      gradient: Double, denoise: Double, rss: Double = 100) throws {
+    let folder = root + "/" + name
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let record = """
+    {"spec": {"index": \(processes), "dataset": "tomography_2d", "solver": "PnP", "max_iterations": 3,
+              "dataset_parameters": {"img_size": \(side)},
+              "solver_parameters": {"slurm_ntasks_per_node": \(processes), "distribute_denoiser": \(patch > 0),
+                                    "patch_size": \(patch), "overlap": 32, "max_batch_size": \(batch)}},
+     "label": "PnP · tomography_2d \(side)² · \(processes) processes · batch \(batch)", "status": "finished",
+     "started": "2026-11-21T10:00:00Z", "iterations": 3, "solver_seconds": 1, "processes": \(processes),
+     "peak_rss_mb": \(rss), "machine": {"cpu": "test CPU", "cores": 2, "host": "h"}, "versions": {"invscale": "t"}}
+    """
+    try record.write(toFile: folder + "/run.json", atomically: true, encoding: .utf8)
+    let header = "iteration,time_sec,psnr,gradient_time_sec,denoise_time_sec,iteration_time_sec,comm_time_sec,gradient_rss_peak_mb,denoise_rss_peak_mb"
+    for rank in 0..<processes {
+        let rows = (1...3).map { "\($0),\(Double($0) * (gradient + denoise)),\(20 + Double($0)),\(gradient),\(denoise),\(gradient + denoise),0,\(rss - 10),\(rss + Double(rank))" }
+        try ([header] + rows).joined(separator: "\n").write(toFile: folder + "/metrics_rank\(rank).csv", atomically: true, encoding: .utf8)
+    }
+}
+
+private func temporaryFolder() throws -> String {
+    let path = NSTemporaryDirectory() + "invscale-report-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+@Suite("Report sections and summary")
+struct ReportTests {
+    @Test("strong scaling: speedup and efficiency against the smallest process count, with the ideal line")
+    func scaling() throws {
+        let root = try temporaryFolder()
+        try writeRun(in: root, name: "a", processes: 1, gradient: 2, denoise: 6)
+        try writeRun(in: root, name: "b", processes: 2, gradient: 1, denoise: 3)
+        try writeRun(in: root, name: "c", processes: 4, gradient: 0.5, denoise: 2)
+        let runs = RunResult.loadAll(in: root)
+        #expect(runs.map(\.processes) == [1, 2, 4] && runs[2].ranks.count == 4)
+        let charts = ReportSections(runs: runs).scaling()
+        try #require(charts.count == 2)
+        #expect(charts[0].contains("total: processes 4, speedup 3.2") && charts[0].contains("denoiser: processes 4, speedup 3"))
+        #expect(charts[0].contains("class=\"reference\""))
+        #expect(charts[1].contains("total: processes 4, efficiency (%) 80") && charts[1].contains("total: processes 2, efficiency (%) 100"))
+        #expect(ReportSections(runs: Array(runs.prefix(1))).scaling().isEmpty, "one process count: no scaling section")
+    }
+
+    @Test("batch size: memory and windows per second, 0 drawn at the window count (⌈D/p⌉² windows)")
+    func batchSize() throws {
+        let root = try temporaryFolder()
+        try writeRun(in: root, name: "a", processes: 1, side: 2048, batch: 1, patch: 448, gradient: 1, denoise: 5, rss: 300)
+        try writeRun(in: root, name: "b", processes: 1, side: 2048, batch: 0, patch: 448, gradient: 1, denoise: 2.5, rss: 900)
+        let runs = RunResult.loadAll(in: root)
+        #expect(runs.map(\.windows) == [25, 25])
+        let charts = ReportSections(runs: runs).batchSize()
+        try #require(charts.count == 2)
+        #expect(charts[0].contains("windows per batch 25, denoiser peak RSS (MiB) 900"))
+        #expect(charts[1].contains("windows per batch 1, windows per second 5") && charts[1].contains("windows per batch 25, windows per second 10"))
+    }
+
+    @Test("labels: the shared parts go to the header, charts keep what tells runs apart")
+    func labels() {
+        let split = HTMLReport.splitLabels(["PnP · 512² · 1 process", "PnP · 512² · 2 processes · tiles 128/32"])
+        #expect(split.common == "PnP · 512²" && split.distinct == ["1 process", "2 processes · tiles 128/32"])
+        #expect(HTMLReport.splitLabels(["only run"]).distinct == ["only run"])
+    }
+
+    @Test("summary.csv: one row per run, fields with commas quoted; an empty folder is an error naming it")
+    func summary() throws {
+        let root = try temporaryFolder()
+        try writeRun(in: root, name: "a", processes: 2, gradient: 1, denoise: 2)
+        let written = try ReportWriter.write(results: root)
+        let lines = try String(contentsOfFile: written.csv, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2 && lines[0] == Substring(ReportWriter.columns.joined(separator: ",")))
+        #expect(lines[1].contains(",finished,2,") && lines[1].contains(",3.0,"), "\(lines[1])")
+        #expect(ReportWriter.csvField("a, \"b\"") == "\"a, \"\"b\"\"\"")
+        let html = try String(contentsOfFile: written.html, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("<script src") && !html.contains("<link "),
+                "the page loads nothing from elsewhere")
+        #expect(throws: ReportError.self) { try ReportWriter.write(results: try temporaryFolder()) }
+    }
+}
