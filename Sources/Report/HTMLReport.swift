@@ -142,7 +142,7 @@ public struct HTMLReport {
     body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}main{max-width:1100px;margin:auto;padding:12px}
     h1{font-size:1.4em;margin:.3em 0}h2{font-size:1.15em;border-bottom:1px solid #ddd;padding-bottom:4px}.facts{color:#555}
     .table-wrap{overflow-x:auto}table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left}
-    tr.problem td{background:#fff0f0}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:12px}
+    tr.problem td{background:#fff0f0}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:12px}@media (max-width:480px){.grid{grid-template-columns:1fr}}
     figure{margin:0}.chart-box{background:#fff;border:1px solid #e5e5e5;padding:4px;position:relative}svg.chart{width:100%;height:auto}
     .toggle{position:absolute;right:6px;top:6px;font-size:.8em}.image img{max-width:100%}.image{margin-bottom:12px}
     figcaption{font-size:.85em;color:#555}.legend-list{font-size:.85em}

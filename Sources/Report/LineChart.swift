@@ -25,6 +25,8 @@ public struct LineChart: Sendable {
     public var series: [ChartSeries]
     /// Dashed reference lines (e.g. ideal speedup), drawn under the series.
     public var references: [ChartSeries] = []
+    /// Ticks exactly at these x values (process counts) instead of nice ones.
+    public var xTicks: [Double]?
     public var width = 640.0
     public var height = 360.0
 
@@ -45,8 +47,11 @@ public struct LineChart: Sendable {
     public func scales() -> (x: NiceScale, y: NiceScale) {
         let all = series + references
         let legendHeight = Self.legendHeight(count: series.count)
-        let x = NiceScale(kind: xScale, covering: all.flatMap { $0.points.map(\.x) },
+        var x = NiceScale(kind: xScale, covering: all.flatMap { $0.points.map(\.x) },
                           start: Self.margins.left, end: width - Self.margins.right)
+        if let xTicks, let low = xTicks.min(), let high = xTicks.max(), high > low, xScale == .linear {
+            x = NiceScale(centres: xTicks, lower: low, upper: high, start: x.start, end: x.end)
+        }
         let y = NiceScale(covering: all.flatMap { $0.points.map(\.y) },
                           start: height - Self.margins.bottom - legendHeight, end: Self.margins.top)
         return (x, y)

@@ -31,12 +31,14 @@ struct ReportSections {
             counts.map { count in (Double(count), (base.mean(column) ?? .nan) / (byCount[count]!.mean(column) ?? .nan)) }
         }
         let ideal = ChartSeries(name: "ideal", points: counts.map { (Double($0), Double($0) / Double(counts[0])) })
-        let speedup = LineChart(title: "Strong scaling: speedup", xLabel: "processes", yLabel: "speedup", series: columns.map {
+        var speedup = LineChart(title: "Strong scaling: speedup", xLabel: "processes", yLabel: "speedup", series: columns.map {
             ChartSeries(name: $0.0, points: speedups($0.1))
         }, references: [ideal])
-        let efficiency = LineChart(title: "Parallel efficiency", xLabel: "processes", yLabel: "efficiency (%)", series: columns.map { column in
+        var efficiency = LineChart(title: "Parallel efficiency", xLabel: "processes", yLabel: "efficiency (%)", series: columns.map { column in
             ChartSeries(name: column.0, points: speedups(column.1).map { ($0.x, 100 * $0.y * Double(counts[0]) / $0.x) })
         }, references: [ChartSeries(name: "ideal", points: counts.map { (Double($0), 100) })])
+        speedup.xTicks = counts.map(Double.init)
+        efficiency.xTicks = speedup.xTicks
         return [speedup.svg(), efficiency.svg()]
     }
 
@@ -52,10 +54,13 @@ struct ReportSections {
             let perSecond = Double(windows) / (run.mean("denoise_time_sec") ?? .nan)
             return (batch == 0 ? Double(windows) : batch, run.maximum("denoise_rss_peak_mb") ?? .nan, perSecond)
         }.sorted { $0.batch < $1.batch }
-        return [LineChart(title: "Batch size vs peak memory", xLabel: "windows per batch", yLabel: "denoiser peak RSS (MiB)",
-                          series: [ChartSeries(name: "peak RSS", points: points.map { ($0.batch, $0.memory) })]).svg(),
-                LineChart(title: "Batch size vs throughput", xLabel: "windows per batch", yLabel: "windows per second",
-                          series: [ChartSeries(name: "throughput", points: points.map { ($0.batch, $0.rate) })]).svg()]
+        var memory = LineChart(title: "Batch size vs peak memory", xLabel: "windows per batch", yLabel: "denoiser peak RSS (MiB)",
+                               series: [ChartSeries(name: "peak RSS", points: points.map { ($0.batch, $0.memory) })])
+        var throughput = LineChart(title: "Batch size vs throughput", xLabel: "windows per batch", yLabel: "windows per second",
+                                   series: [ChartSeries(name: "throughput", points: points.map { ($0.batch, $0.rate) })])
+        memory.xTicks = Array(Set(points.map(\.batch))).sorted()
+        throughput.xTicks = memory.xTicks
+        return [memory.svg(), throughput.svg()]
     }
 
     /// Peak memory and time per iteration against the image side, when runs differ in it.
