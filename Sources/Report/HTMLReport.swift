@@ -117,17 +117,35 @@ public struct HTMLReport {
         func part(_ compute: String, minus comm: String) -> [Double] {
             shown.map { max(0, ($0.mean(compute) ?? 0) - ($0.mean(comm) ?? 0)) }
         }
-        return StackedBarChart(title: "Mean time per iteration (rank 0)", yLabel: "seconds",
-                               categories: shown.indices.map { "run \($0 + 1)" },
-                               parts: [("gradient", part("gradient_time_sec", minus: "gradient_comm_sec")),
-                                       ("denoiser", part("denoise_time_sec", minus: "denoise_comm_sec")),
-                                       ("communication", shown.map { $0.mean("comm_time_sec") ?? 0 })]).svg()
+        var chart = StackedBarChart(title: "Mean time per iteration (rank 0)", yLabel: "seconds",
+                                    categories: shown.indices.map { "run \($0 + 1)" },
+                                    parts: [("gradient", part("gradient_time_sec", minus: "gradient_comm_sec")),
+                                            ("denoiser", part("denoise_time_sec", minus: "denoise_comm_sec")),
+                                            ("communication", shown.map { $0.mean("comm_time_sec") ?? 0 })])
+        chart.details = shown.map { run in
+            run.ranks.indices.map { rank in
+                let values = [("gradient", "gradient_time_sec"), ("denoiser", "denoise_time_sec"), ("communication", "comm_time_sec")]
+                    .map { "\($0.0) \(NiceScale.format(run.mean($0.1, rank: rank) ?? .nan)) s" }
+                return "rank \(rank): " + values.joined(separator: ", ")
+            }
+        }
+        return chart.svg()
             + "<ol class=\"legend-list\">" + names.map { "<li>\(SVGText.escape($0))</li>" }.joined() + "</ol>"
     }
 
-    /// Each run's comparison figure (ground truth | start | reconstruction | error), embedded.
+    /// The preview of each distinct dataset (ground truth and sinogram), then each run's comparison
+    /// figure (ground truth | start | reconstruction | error), embedded.
     private func images() -> String {
-        runs.compactMap { run -> String? in
+        var seen = Set<String>()
+        let previews = runs.compactMap { run -> String? in
+            let dataset = run.record.spec.dataset + " " + run.record.spec.dataset_parameters.keys.sorted()
+                .map { "\($0) \(run.record.spec.dataset_parameters[$0]!)" }.joined(separator: ", ")
+            guard seen.insert(dataset).inserted,
+                  let data = FileManager.default.contents(atPath: run.folder + "/dataset_preview.png") else { return nil }
+            return "<figure class=\"image\"><img alt=\"dataset preview\" src=\"data:image/png;base64,\(Base64.encode([UInt8](data)))\">"
+                + "<figcaption>dataset: \(SVGText.escape(dataset)) (ground truth, sinogram)</figcaption></figure>\n"
+        }
+        return previews.joined() + runs.compactMap { run -> String? in
             guard let data = FileManager.default.contents(atPath: run.folder + "/comparison.png") else { return nil }
             return "<figure class=\"image\"><img alt=\"comparison figure of \(SVGText.escape(run.label))\" src=\"data:image/png;base64,\(Base64.encode([UInt8](data)))\">"
                 + "<figcaption>\(SVGText.escape(run.label))</figcaption></figure>\n"

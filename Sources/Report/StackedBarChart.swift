@@ -9,6 +9,8 @@ public struct StackedBarChart: Sendable {
     public var categories: [String]
     /// Parts of each bar: a name and one value per category (non-finite or negative values count as 0).
     public var parts: [(name: String, values: [Double])]
+    /// Extra tooltip lines per category (e.g. the values of every rank).
+    public var details: [[String]] = []
     public var width = 640.0
     public var height = 360.0
 
@@ -52,7 +54,8 @@ public struct StackedBarChart: Sendable {
                 let top = y.position(segment.top), bottom = y.position(segment.bottom)
                 out += "<rect class=\"segment\" x=\"\(SVGText.coordinate(left))\" y=\"\(SVGText.coordinate(top))\" width=\"\(SVGText.coordinate(barWidth))\" "
                     + "height=\"\(SVGText.coordinate(bottom - top))\" fill=\"\(ChartPalette.colour(parts.firstIndex { $0.name == part.name } ?? 0))\">"
-                    + "<title>\(category) — \(SVGText.escape(part.name)): \(NiceScale.format(segment.top - segment.bottom))</title></rect>\n"
+                    + "<title>\(category) — \(SVGText.escape(part.name)): \(NiceScale.format(segment.top - segment.bottom))"
+                    + (index < details.count ? details[index].map { "\n" + SVGText.escape($0) }.joined() : "") + "</title></rect>\n"
             }
             let total = stack.last?.top ?? 0
             out += "<text class=\"total\" x=\"\(SVGText.coordinate(left + barWidth / 2))\" y=\"\(SVGText.coordinate(y.position(total) - 4))\" "

@@ -50,6 +50,8 @@ struct ReportBrowserTests {
         #expect(charts[3].components(separatedBy: "class=\"segment\"").count - 1 >= 2)
         #expect(charts[4].contains("data-series=\"4\"") && charts[4].components(separatedBy: "class=\"bar\"").count - 1 == 8)
         #expect(!dom.output.contains("Strong scaling") && !dom.output.contains("Batch size"))
+        #expect(dom.output.components(separatedBy: "alt=\"dataset preview\"").count - 1 == 1, "one dataset, one preview")
+        #expect(dom.output.components(separatedBy: "alt=\"comparison figure").count - 1 == 2)
         try FileManager.default.createDirectory(atPath: Self.artefacts, withIntermediateDirectories: true)
         let shot = try chrome(["--window-size=1100,1800", "--screenshot=\(Self.artefacts)/report.png", page])
         #expect(shot.status == 0 && FileManager.default.fileExists(atPath: Self.artefacts + "/report.png"), "\(shot.error)")

@@ -63,13 +63,15 @@ struct ChartTests {
 
     @Test("stacked bars: segments stack from zero in order, negative and missing values count as zero, totals above")
     func stackedBars() {
-        let chart = StackedBarChart(title: "time per iteration", yLabel: "s", categories: ["a", "b"],
+        var chart = StackedBarChart(title: "time per iteration", yLabel: "s", categories: ["a", "b"],
                                     parts: [("gradient", [1, 2]), ("denoiser", [3, -1]), ("communication", [0.5])])
+        chart.details = [["rank 0: 4.5 s", "rank 1: <4 s>"]]
         let stacks = chart.stacks()
         #expect(stacks[0].map(\.top) == [1, 4, 4.5] && stacks[1].map(\.top) == [2, 2, 2])
         let svg = chart.svg()
         #expect(svg.components(separatedBy: "class=\"segment\"").count - 1 == 4)
-        #expect(svg.contains("data-series=\"3\"") && svg.contains("a — denoiser: 3") && svg.contains(">4.5</text>"))
+        #expect(svg.contains("data-series=\"3\"") && svg.contains("a — denoiser: 3\nrank 0: 4.5 s\nrank 1: &lt;4 s&gt;</title>")
+                && svg.contains(">4.5</text>") && svg.contains("b — gradient: 2</title>"))
     }
 
     @Test("escaping covers the five special characters")

@@ -11,7 +11,7 @@ import Glibc
 
 /// Runs one PnP run, in one process or as one rank of several, and writes its results into
 /// `folder` as they are produced: rank 0 writes `run.json` (status running → finished / failed /
-/// interrupted), `reconstruction.npy`, `initial.npy` and `comparison.png`; every rank writes its
+/// interrupted), `dataset_preview.png`, `reconstruction.npy`, `initial.npy` and `comparison.png`; every rank writes its
 /// `metrics_rank<r>.csv` (one row per iteration, flushed; PSNR/SSIM only on rank 0).
 ///
 /// The ranks agree after every iteration, in one small all-reduce, on whether to stop (a signal on
@@ -21,6 +21,8 @@ public enum PnPRunner {
     /// Names of the files of a run folder.
     public static let recordFile = "run.json"
     public static func metricsFile(rank: Int) -> String { "metrics_rank\(rank).csv" }
+    /// The dataset preview: ground truth beside the whole sinogram.
+    public static let previewFile = "dataset_preview.png"
 
     /// Runs `spec` as rank `communicator.rank`; `progress` sees every row this rank writes. Errors
     /// are recorded in run.json (status failed) by rank 0 and rethrown.
@@ -63,6 +65,7 @@ public enum PnPRunner {
         if isRoot {
             record.initial_psnr = try score(x, built).psnr
             try record.write(to: recordPath)
+            try built.writePreview(folder + "/" + previewFile)
         }
 
         let csv = try CSVAppender(path: folder + "/" + metricsFile(rank: communicator.rank), columns: IterationRecord.columns)

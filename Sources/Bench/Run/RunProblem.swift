@@ -21,6 +21,8 @@ struct RunProblem {
     let denoiserDescription: String
     /// Which operators this rank holds, e.g. "operators 1, 3 of 4" (all of them without distribution).
     let operatorDescription: String
+    /// Writes the dataset preview (ground truth beside the whole sinogram) as a PNG at the path.
+    let writePreview: (String) throws -> Void
     let settings: PnPSettings
     let initialisation: PnPInitialisation
 
@@ -60,6 +62,7 @@ struct RunProblem {
                 try communicator.allReduce(&sum, .sum)
                 return sum
             }
+            writePreview = { path in try Self.preview(of: dataset.makeProblem(), to: path) }
             operatorDescription = mine.isEmpty ? "no operator of \(dataset.numOperators) on rank \(communicator.rank)"
                 : "operators \(mine.map(String.init).joined(separator: ", ")) of \(dataset.numOperators) on rank \(communicator.rank)"
         } else {
@@ -69,6 +72,7 @@ struct RunProblem {
                                                 imageShape: problem.groundTruth.shape)
             filteredBackProjection = { try problem.filteredBackProjection() }
             operatorDescription = "all \(dataset.numOperators) operators on every process"
+            writePreview = { path in try Self.preview(of: problem, to: path) }
         }
         valueRange = EllipsePhantom.modifiedSheppLogan.valueRange
         let method = try string(solver, "init_method")
@@ -109,6 +113,14 @@ struct RunProblem {
         }
         denoiser = base
         denoiserDescription = description
+    }
+}
+
+extension RunProblem {
+    /// The ground truth beside the sinogram of all operators, as `Preview` draws them.
+    static func preview(of problem: Problem, to path: String) throws {
+        try Preview.writeSideBySide(image: problem.groundTruth, imageRange: problem.valueRange,
+                                    sinogram: Tensor.concatenate(problem.measurements, axis: 2), to: path)
     }
 }
 
