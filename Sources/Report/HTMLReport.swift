@@ -166,11 +166,12 @@ public struct HTMLReport {
     figcaption{font-size:.85em;color:#555}.legend-list{font-size:.85em}
     """
 
-    /// The log-time toggle, and an error flag in the DOM for tests (`data-script-error`).
+    /// The log-time toggle, an error flag in the DOM for tests (`data-script-error`) and the time from
+    /// navigation to the end of the page's script (`data-ready-ms`).
     static let script = """
     window.onerror=function(m){document.body.setAttribute('data-script-error',String(m));};
     document.querySelectorAll('figure.toggled').forEach(function(f){var b=f.querySelector('button'),v=f.querySelectorAll('.view');
     b.addEventListener('click',function(){var log=v[1].hidden;v[0].hidden=log;v[1].hidden=!log;b.textContent=log?'linear time':'log time';});});
-    document.body.setAttribute('data-report-ready','1');
+    document.body.setAttribute('data-report-ready','1');document.body.setAttribute('data-ready-ms',String(Math.round(performance.now())));
     """
 }
