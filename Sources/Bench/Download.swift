@@ -12,14 +12,14 @@ public enum Download {
         let partial = path + ".partial"
         unlink(partial)
         let command: [String]
-        if let curl = which("curl") {
+        if let curl = ChildProcess.which("curl") {
             command = [curl, "--fail", "--location", "--progress-bar", "--output", partial, url]
-        } else if let wget = which("wget") {
+        } else if let wget = ChildProcess.which("wget") {
             command = [wget, "--progress=bar:force", "-O", partial, url]
         } else {
             throw FormatError(file: path, "cannot download: neither curl nor wget is installed")
         }
-        let status = try run(command)
+        let status = try ChildProcess(command, outputFile: nil).wait()
         guard status == 0 else {
             unlink(partial)
             throw FormatError(file: path, "download failed (\(URL(fileURLWithPath: command[0]).lastPathComponent) exit status \(status)); no network?")
@@ -32,25 +32,5 @@ public enum Download {
         guard rename(partial, path) == 0 else {
             throw FormatError(file: path, "cannot move the download into place (\(String(cString: strerror(errno))))")
         }
-    }
-
-    /// The first executable called `name` on `$PATH`.
-    static func which(_ name: String) -> String? {
-        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
-    }
-
-    /// Runs `command` (inheriting stdin/stdout/stderr) and returns its exit status.
-    static func run(_ command: [String]) throws -> Int32 {
-        var pid = pid_t()
-        let arguments = command.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        let spawned = posix_spawn(&pid, command[0], nil, nil, arguments, environ)
-        guard spawned == 0 else {
-            throw FormatError(file: command[0], "cannot start (\(String(cString: strerror(spawned))))")
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }

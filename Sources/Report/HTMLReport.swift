@@ -88,7 +88,7 @@ public struct HTMLReport {
         var rows = ""
         for run in runs {
             let solver = run.record.spec.solver_parameters
-            let tiled = solver["distribute_denoiser"].map { "\($0)" } == "true" && solver["patch_size"].map { "\($0)" } != "0"
+            let tiled = run.isTiled
             let status = run.record.status + (run.record.error.map { ": " + $0 } ?? "")
             let cells = [run.label, "\(run.processes)",
                          tiled ? "\(solver["patch_size"].map { "\($0)" } ?? "")/\(solver["overlap"].map { "\($0)" } ?? "")" : "–",

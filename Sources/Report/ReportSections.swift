@@ -8,7 +8,7 @@ struct ReportSections {
         let shown = runs.filter { !$0.rows.isEmpty }
         guard !shown.isEmpty else { return [] }
         func peak(_ column: String, rank0: Bool) -> [Double] {
-            shown.map { run in (rank0 ? run.rows.compactMap { $0[column] }.max() : run.maximum(column)) ?? .nan }
+            shown.map { $0.maximum(column, rank: rank0 ? 0 : nil) ?? .nan }
         }
         return [GroupedBarChart(title: "Peak memory per step", yLabel: "peak RSS (MiB)", categories: shown.indices.map { "run \($0 + 1)" },
                                series: [("gradient, rank 0", peak("gradient_rss_peak_mb", rank0: true)),

@@ -76,11 +76,16 @@ public struct RunResult: Sendable {
         (record.spec.dataset_parameters["img_size"] ?? record.spec.dataset_parameters["image_size"])?.number
     }
 
+    /// Whether the denoiser ran in tiles (`distribute_denoiser` with a patch size).
+    public var isTiled: Bool {
+        guard case .flag(true) = record.spec.solver_parameters["distribute_denoiser"] else { return false }
+        return (record.spec.solver_parameters["patch_size"]?.number ?? 0) > 0
+    }
+
     /// Tiles of the denoiser per iteration over all ranks (1 when it is not tiled): the reference
     /// tiler puts ⌈D/p⌉ windows along a side D > p, for a square image.
     public var windows: Int {
-        let solver = record.spec.solver_parameters
-        guard case .flag(true) = solver["distribute_denoiser"], let patch = solver["patch_size"]?.number, patch > 0,
+        guard isTiled, let patch = record.spec.solver_parameters["patch_size"]?.number,
               let side = imageSide, side > patch else { return 1 }
         let perSide = Int((side / patch).rounded(.up))
         return perSide * perSide
@@ -92,9 +97,10 @@ public struct RunResult: Sendable {
         return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
-    /// Largest value of `column` over all ranks and iterations.
-    public func maximum(_ column: String) -> Double? {
-        ranks.flatMap { $0.compactMap { $0[column] } }.max()
+    /// Largest value of `column` over the iterations of `rank`, or of all ranks when nil.
+    public func maximum(_ column: String, rank: Int? = nil) -> Double? {
+        let rows = rank.map { $0 < ranks.count ? ranks[$0] : [] } ?? ranks.flatMap { $0 }
+        return rows.compactMap { $0[column] }.max()
     }
 }
 

@@ -3,21 +3,25 @@ import FoundationEssentials
 import Glibc
 #endif
 
-/// A program started in its own process group (so a Ctrl-C in the terminal reaches only us, and
-/// we decide what the children get), with its output appended to a file.
+/// A started program: by default in its own process group (so a Ctrl-C in the terminal reaches
+/// only us, and we decide what the children get) with its output appended to a file; or sharing
+/// our terminal (output and group), as a download shows its progress bar.
 final class ChildProcess {
     /// The child's process id, also its process group id.
     let pid: pid_t
     private(set) var exitStatus: Int32?
 
     /// Starts `arguments` (the program is looked up in PATH) with `environment` added to ours;
-    /// stdout and stderr are appended to `outputFile`.
-    init(_ arguments: [String], environment: [String: String] = [:], outputFile: String) throws {
+    /// stdout and stderr are appended to `outputFile`, in a process group of its own. With
+    /// `outputFile` nil the child shares our output and our process group.
+    init(_ arguments: [String], environment: [String: String] = [:], outputFile: String?) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let outputFile {
+            posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -29,7 +33,8 @@ final class ChildProcess {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let group = outputFile == nil ? 0 : POSIX_SPAWN_SETPGROUP
+        posix_spawnattr_setflags(&attributes, Int16(group | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { $1 }
         let argv = arguments.map { strdup($0) } + [nil]
@@ -70,10 +75,10 @@ final class ChildProcess {
         return (status, (try? String(contentsOfFile: file, encoding: .utf8)) ?? "")
     }
 
-    /// Whether `program` is an executable in PATH.
-    static func isInPath(_ program: String) -> Bool {
+    /// The first executable called `program` in PATH.
+    static func which(_ program: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").contains { access("\($0)/\(program)", X_OK) == 0 }
+        return path.split(separator: ":").map { "\($0)/\(program)" }.first { access($0, X_OK) == 0 }
     }
 
     /// The running executable's absolute path.

@@ -49,7 +49,7 @@ public struct LaunchOptions: Sendable {
     /// Whether a SLURM cluster is reachable from here: `sbatch` on PATH and a configuration
     /// (`SLURM_CONF`, or `/etc/slurm/slurm.conf`).
     static var slurmAvailable: Bool {
-        ChildProcess.isInPath("sbatch")
+        ChildProcess.which("sbatch") != nil
             && (ProcessInfo.processInfo.environment["SLURM_CONF"] != nil || access("/etc/slurm/slurm.conf", R_OK) == 0)
     }
 
@@ -64,7 +64,7 @@ public struct LaunchOptions: Sendable {
         case .auto:
             if processes == 1 { return .inProcess }
             if Self.slurmAvailable { return .slurm }
-            return ChildProcess.isInPath("mpirun") ? .mpirun
+            return ChildProcess.which("mpirun") != nil ? .mpirun
                 : .refused("needs \(processes) processes but neither mpirun nor a configured sbatch is on PATH (make bootstrap installs OpenMPI)")
         }
     }

@@ -15,10 +15,9 @@ enum SlurmLauncher {
         let configuredCPUs = config?.slurmCpusPerTask ?? config?.slurmAdditionalParameters["cpus-per-task"].flatMap { $0 }.flatMap { Int($0) }
         let threads = options.threads ?? configuredCPUs ?? 1
         let device = spec.solverParameter("device")?.stringValue ?? "cpu"
+        let nodes = max(1, spec.solverParameter("slurm_nodes")?.intValue ?? 1)
         let request = SlurmJobRequest(
-            jobName: spec.identifier, folder: folder.path,
-            nodes: spec.solverParameter("slurm_nodes")?.intValue ?? 1,
-            tasksPerNode: spec.processes / max(1, spec.solverParameter("slurm_nodes")?.intValue ?? 1),
+            jobName: spec.identifier, folder: folder.path, nodes: nodes, tasksPerNode: spec.processes / nodes,
             gres: device == "cpu" ? nil : spec.solverParameter("slurm_gres")?.stringValue,
             cpusPerTask: options.threads,
             workerCommand: MultiProcessLauncher.workerCommand(spec: spec, folder: folder, executable: options.executable, threads: threads),
