@@ -35,14 +35,41 @@ enum ChartFrame {
         return out + "</g>\n"
     }
 
-    /// Legend entries (colour swatch and name), one per row, from `top`.
+    /// Legend entries (colour swatch and name, long names wrapped onto further lines), from `top`.
     static func legend(_ names: [String], width: Double, top: Double) -> String {
-        var out = "<g class=\"legend\" font-size=\"11\">\n"
+        var out = "<g class=\"legend\" font-size=\"11\">\n", y = top
         for (index, name) in names.enumerated() {
-            let x = 16.0, y = top + Double(index) * 16
+            let x = 16.0, lines = legendLines(name, width: width)
             out += "<rect x=\"\(SVGText.coordinate(x))\" y=\"\(SVGText.coordinate(y))\" width=\"10\" height=\"10\" fill=\"\(ChartPalette.colour(index))\"/>"
-                + "<text x=\"\(SVGText.coordinate(x + 14))\" y=\"\(SVGText.coordinate(y + 9))\">\(SVGText.escape(name))</text>\n"
+                + "<text x=\"\(SVGText.coordinate(x + 14))\" y=\"\(SVGText.coordinate(y + 9))\">"
+                + lines.enumerated().map { line, text in
+                    "<tspan x=\"\(SVGText.coordinate(x + 14))\" dy=\"\(line == 0 ? 0 : legendLineHeight)\">\(SVGText.escape(text))</tspan>"
+                }.joined() + "</text>\n"
+            y += legendEntryHeight(lines.count)
         }
         return out + "</g>\n"
     }
+
+    /// Height of the legend block under the plot for `names` in a chart `width` pixels wide.
+    static func legendHeight(_ names: [String], width: Double) -> Double {
+        names.map { legendEntryHeight(legendLines($0, width: width).count) }.reduce(0, +)
+    }
+
+    /// `name` broken at spaces into lines that fit beside the swatch (11-pixel text is at most
+    /// about 6.5 pixels per character); a single word longer than a line stays whole.
+    static func legendLines(_ name: String, width: Double) -> [String] {
+        let limit = max(12, Int((width - 40) / 6.5))
+        var lines: [String] = [], line = ""
+        for word in name.split(separator: " ", omittingEmptySubsequences: true) {
+            if !line.isEmpty && line.count + 1 + word.count > limit {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return lines + (line.isEmpty && !lines.isEmpty ? [] : [line])
+    }
+
+    private static let legendLineHeight = 13
+    private static func legendEntryHeight(_ lines: Int) -> Double { Double(16 + (lines - 1) * legendLineHeight) }
 }

@@ -19,7 +19,7 @@ public struct GroupedBarChart: Sendable {
 
     /// The chart as an `<svg>` element.
     public func svg() -> String {
-        let legendHeight = LineChart.legendHeight(count: series.count), margins = LineChart.margins
+        let legendHeight = ChartFrame.legendHeight(series.map(\.name), width: width), margins = LineChart.margins
         let values = series.flatMap(\.values).filter(\.isFinite)
         let y = NiceScale(covering: values.map { $0 * 1.05 }, start: height - margins.bottom - legendHeight, end: margins.top,
                           includeZero: true)

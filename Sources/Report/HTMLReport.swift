@@ -109,28 +109,39 @@ public struct HTMLReport {
                   }).svg()
     }
 
-    /// Mean seconds per iteration on rank 0: gradient and denoiser without their collectives, and
-    /// the collectives (the per-rank values in the tooltips' table below the chart).
+    /// Mean seconds per iteration on rank 0: gradient and denoiser without their collectives, all
+    /// collectives, and the rest of the iteration's wall time (evaluation, stop agreement,
+    /// bookkeeping); the per-rank values are in the tooltips.
     private func breakdownChart() -> String {
         let shown = runs.filter { !$0.rows.isEmpty }
         let names = zip(runs, shortLabels).filter { !$0.0.rows.isEmpty }.map(\.1)
-        func part(_ compute: String, minus comm: String) -> [Double] {
-            shown.map { max(0, ($0.mean(compute) ?? 0) - ($0.mean(comm) ?? 0)) }
-        }
+        let parts = shown.map { run in run.ranks.indices.map { Self.breakdown(run, rank: $0) } }
         var chart = StackedBarChart(title: "Mean time per iteration (rank 0)", yLabel: "seconds",
                                     categories: shown.indices.map { "run \($0 + 1)" },
-                                    parts: [("gradient", part("gradient_time_sec", minus: "gradient_comm_sec")),
-                                            ("denoiser", part("denoise_time_sec", minus: "denoise_comm_sec")),
-                                            ("communication", shown.map { $0.mean("comm_time_sec") ?? 0 })])
-        chart.details = shown.map { run in
-            run.ranks.indices.map { rank in
-                let values = [("gradient", "gradient_time_sec"), ("denoiser", "denoise_time_sec"), ("communication", "comm_time_sec")]
-                    .map { "\($0.0) \(NiceScale.format(run.mean($0.1, rank: rank) ?? .nan)) s" }
-                return "rank \(rank): " + values.joined(separator: ", ")
+                                    parts: Self.breakdownParts.indices.map { part in
+                                        (Self.breakdownParts[part], parts.map { $0.first?[part] ?? 0 })
+                                    })
+        chart.details = parts.map { ranks in
+            ranks.enumerated().map { rank, values in
+                "rank \(rank): " + zip(Self.breakdownParts, values).map { "\($0) \(NiceScale.format($1)) s" }
+                    .joined(separator: ", ")
             }
         }
         return chart.svg()
             + "<ol class=\"legend-list\">" + names.map { "<li>\(SVGText.escape($0))</li>" }.joined() + "</ol>"
+    }
+
+    static let breakdownParts = ["gradient", "denoiser", "communication", "other"]
+
+    /// Mean seconds per iteration on `rank` of the parts in `breakdownParts` ("other" is 0 when the
+    /// CSV has no wall time, as in files written before it was recorded).
+    static func breakdown(_ run: RunResult, rank: Int) -> [Double] {
+        func mean(_ column: String) -> Double { run.mean(column, rank: rank) ?? 0 }
+        let gradient = max(0, mean("gradient_time_sec") - mean("gradient_comm_sec"))
+        let denoiser = max(0, mean("denoise_time_sec") - mean("denoise_comm_sec"))
+        let communication = mean("comm_time_sec")
+        let other = run.mean("wall_time_sec", rank: rank).map { max(0, $0 - gradient - denoiser - communication) } ?? 0
+        return [gradient, denoiser, communication, other]
     }
 
     /// The preview of each distinct dataset (ground truth and sinogram), then each run's comparison

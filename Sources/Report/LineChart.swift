@@ -46,7 +46,7 @@ public struct LineChart: Sendable {
     /// The scales the chart uses.
     public func scales() -> (x: NiceScale, y: NiceScale) {
         let all = series + references
-        let legendHeight = Self.legendHeight(count: series.count)
+        let legendHeight = ChartFrame.legendHeight(series.map(\.name), width: width)
         var x = NiceScale(kind: xScale, covering: all.flatMap { $0.points.map(\.x) },
                           start: Self.margins.left, end: width - Self.margins.right)
         if let xTicks, let low = xTicks.min(), let high = xTicks.max(), high > low, xScale == .linear {
@@ -76,7 +76,7 @@ public struct LineChart: Sendable {
         let (x, y) = scales()
         var out = ChartFrame.open(.init(width: width, height: height, title: title, seriesCount: series.count))
         out += ChartFrame.axes(x: x, y: y, width: width, xLabel: xLabel, yLabel: yLabel, height: height,
-                               legendHeight: Self.legendHeight(count: series.count))
+                               legendHeight: ChartFrame.legendHeight(series.map(\.name), width: width))
         for reference in references {
             out += "<path class=\"reference\" d=\"\(Self.pathData(reference.points, x: x, y: y))\" fill=\"none\" stroke=\"#888\" stroke-dasharray=\"5 4\"><title>\(SVGText.escape(reference.name))</title></path>\n"
         }
@@ -89,10 +89,7 @@ public struct LineChart: Sendable {
             }
             out += "</g>\n"
         }
-        out += ChartFrame.legend(series.map(\.name), width: width, top: height - Self.legendHeight(count: series.count) - 4)
+        out += ChartFrame.legend(series.map(\.name), width: width, top: height - ChartFrame.legendHeight(series.map(\.name), width: width) - 4)
         return out + "</svg>\n"
     }
-
-    /// Height of the legend block under the plot: one 16-pixel row per entry.
-    static func legendHeight(count: Int) -> Double { Double(count) * 16 }
 }

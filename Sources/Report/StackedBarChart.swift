@@ -36,7 +36,7 @@ public struct StackedBarChart: Sendable {
 
     /// The chart as an `<svg>` element.
     public func svg() -> String {
-        let stacks = stacks(), legendHeight = LineChart.legendHeight(count: parts.count)
+        let stacks = stacks(), legendHeight = ChartFrame.legendHeight(parts.map(\.name), width: width)
         let margins = LineChart.margins
         let y = NiceScale(covering: stacks.map { $0.last?.top ?? 0 }.map { $0 * 1.1 }, start: height - margins.bottom - legendHeight,
                           end: margins.top, includeZero: true)

@@ -61,6 +61,19 @@ struct ChartTests {
         #expect(!svg.contains("<vs>") && !svg.contains("& \""))
     }
 
+    @Test("a long legend entry wraps at spaces onto lines that fit, and the plot makes room for them")
+    func legendWrapping() {
+        let long = "PnP (drunet σ 0.015, init fbp) · tomography_2d 2048², 8 operators · 16 processes · tiles 448/32 · batch 4"
+        var narrow = LineChart(title: "t", xLabel: "x", yLabel: "y", series: [ChartSeries(name: long, points: [(1, 1), (2, 2)])])
+        var wide = narrow
+        (narrow.width, wide.width) = (300, 1200)
+        let lines = narrow.svg().components(separatedBy: "<tspan").dropFirst().map { $0.components(separatedBy: ">")[1].components(separatedBy: "<")[0] }
+        #expect(lines.count >= 3 && lines.allSatisfy { $0.count <= 40 }, "\(lines)")
+        #expect(lines.joined(separator: " ") == long.replacingOccurrences(of: "&", with: "&amp;"))
+        #expect(wide.svg().components(separatedBy: "<tspan").count - 1 == 1)
+        #expect(narrow.scales().y.start < wide.scales().y.start, "the wrapped legend takes height from the plot")
+    }
+
     @Test("stacked bars: segments stack from zero in order, negative and missing values count as zero, totals above")
     func stackedBars() {
         var chart = StackedBarChart(title: "time per iteration", yLabel: "s", categories: ["a", "b"],

@@ -61,6 +61,26 @@ struct ReportTests {
         #expect(charts[1].contains("windows per batch 1, windows per second 5") && charts[1].contains("windows per batch 25, windows per second 10"))
     }
 
+    @Test("time breakdown: steps without their collectives, all collectives, and the rest of the wall time")
+    func breakdown() throws {
+        let root = try temporaryFolder()
+        try writeRun(in: root, name: "a", processes: 2, gradient: 1, denoise: 2)
+        let header = "iteration,gradient_time_sec,denoise_time_sec,comm_time_sec,gradient_comm_sec,denoise_comm_sec,wall_time_sec"
+        for (rank, wall) in [(0, 3.5), (1, 3.9)] {
+            try [header, "1,1.0,2.0,0.4,0.1,0.2,\(wall)", "2,1.0,2.0,0.4,0.1,0.2,\(wall)"].joined(separator: "\n")
+                .write(toFile: root + "/a/metrics_rank\(rank).csv", atomically: true, encoding: .utf8)
+        }
+        let run = try #require(RunResult.loadAll(in: root).first)
+        for (rank, other) in [(0, 0.4), (1, 0.8)] {
+            let parts = HTMLReport.breakdown(run, rank: rank)
+            #expect(zip(parts, [0.9, 1.8, 0.4, other]).allSatisfy { abs($0 - $1) < 1e-12 }, "rank \(rank): \(parts)")
+        }
+        let olderRoot = try temporaryFolder()
+        try writeRun(in: olderRoot, name: "b", processes: 1, gradient: 1, denoise: 2)
+        let old = try #require(RunResult.loadAll(in: olderRoot).first)
+        #expect(HTMLReport.breakdown(old, rank: 0) == [1, 2, 0, 0], "no wall-time column: nothing is called other")
+    }
+
     @Test("labels: the shared parts go to the header, charts keep what tells runs apart")
     func labels() {
         let split = HTMLReport.splitLabels(["PnP · 512² · 1 process", "PnP · 512² · 2 processes · tiles 128/32"])

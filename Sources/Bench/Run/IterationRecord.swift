@@ -31,11 +31,15 @@ public struct IterationRecord: Sendable, Equatable {
     public var mse: Double?
     /// Resident set size after the iteration, MiB.
     public var residentMB: Double?
+    /// Wall time of the whole iteration on this rank, seconds: the two steps plus evaluation, the
+    /// stop agreement and bookkeeping (nil when not measured).
+    public var wallSeconds: Double?
 
     /// A record of iteration `iteration` on `rank`.
     public init(iteration: Int, rank: Int, gradient: StepMeasurement, denoise: StepMeasurement,
                 communicationSeconds: Double = 0, gradientCommunicationSeconds: Double = 0, denoiseCommunicationSeconds: Double = 0,
-                cumulativeSeconds: Double, psnr: Double? = nil, ssim: Double? = nil, mse: Double? = nil, residentMB: Double? = nil) {
+                cumulativeSeconds: Double, psnr: Double? = nil, ssim: Double? = nil, mse: Double? = nil, residentMB: Double? = nil,
+                wallSeconds: Double? = nil) {
         self.iteration = iteration
         self.rank = rank
         self.gradient = gradient
@@ -48,6 +52,7 @@ public struct IterationRecord: Sendable, Equatable {
         self.ssim = ssim
         self.mse = mse
         self.residentMB = residentMB
+        self.wallSeconds = wallSeconds
     }
 
     /// The CSV header.
@@ -59,6 +64,7 @@ public struct IterationRecord: Sendable, Equatable {
         "denoise_memory_peak_mb",
         "iteration", "rank", "comm_time_sec", "iteration_time_sec", "time_sec", "psnr", "ssim", "mse",
         "gradient_rss_peak_mb", "denoise_rss_peak_mb", "rss_mb", "gradient_comm_sec", "denoise_comm_sec",
+        "wall_time_sec",
     ]
 
     /// Wall time of the iteration's two steps.
@@ -74,6 +80,7 @@ public struct IterationRecord: Sendable, Equatable {
             "\(iteration)", "\(rank)", number(communicationSeconds), number(iterationSeconds), number(cumulativeSeconds),
             number(psnr), number(ssim), number(mse), number(gradient.residentPeakMB), number(denoise.residentPeakMB),
             number(residentMB), number(gradientCommunicationSeconds), number(denoiseCommunicationSeconds),
+            number(wallSeconds),
         ]
     }
 }

@@ -3,6 +3,7 @@ import Distributed
 import Formats
 import FoundationEssentials
 import Metrics
+import Report
 import Solvers
 import Tensor
 #if canImport(Glibc)
@@ -73,6 +74,7 @@ public enum PnPRunner {
         var elapsed = 0.0
         let fault = DebugFault.current
         for iteration in 1...max(1, spec.maxIterations) {
+            let iterationStart = Stopwatch.now()
             let gradient = try StepMeasurement.measure { try solver.gradientStep(&x) }
             let gradientComm = communicator.takeCommunicationSeconds()
             let denoise = try StepMeasurement.measure { try solver.denoiseStep(&x) }
@@ -88,7 +90,8 @@ public enum PnPRunner {
                                       communicationSeconds: gradientComm + denoiseComm + communicator.takeCommunicationSeconds(),
                                       gradientCommunicationSeconds: gradientComm, denoiseCommunicationSeconds: denoiseComm,
                                       cumulativeSeconds: elapsed, psnr: quality?.psnr, ssim: quality?.ssim, mse: quality?.mse,
-                                      residentMB: ProcessMemory.residentBytes().map { Double($0) / 1_048_576 })
+                                      residentMB: ProcessMemory.residentBytes().map { Double($0) / 1_048_576 },
+                                      wallSeconds: Stopwatch.now() - iterationStart)
             try csv.append(row.fields)
             record.iterations = iteration
             (record.final_psnr, record.final_ssim, record.final_mse) = (quality?.psnr, quality?.ssim, quality?.mse)
@@ -115,7 +118,13 @@ public enum PnPRunner {
         guard isRoot else { return }
         try NPY.write(x, to: folder + "/reconstruction.npy")
         try NPY.write(initial, to: folder + "/initial.npy")
+        func caption(_ image: Tensor) throws -> String {
+            let scores = try score(image, built)
+            return NumberText.fixed(scores.psnr, digits: 2) + " dB · SSIM " + NumberText.fixed(scores.ssim, digits: 3)
+        }
         try ComparisonFigure.write(truth: built.groundTruth, initial: initial, reconstruction: x, range: built.valueRange,
+                                   initialCaption: ["start: " + built.initialisation.rawValue, try caption(initial)],
+                                   reconstructionCaption: ["after \(record.iterations) iterations", try caption(x)],
                                    to: folder + "/comparison.png")
         record.finished = Date.now.ISO8601Format()
         try record.write(to: recordPath)
