@@ -81,22 +81,24 @@ public struct HTMLReport {
             + "<div class=\"view\">\(chart)</div><div class=\"view\" hidden>\(toggle)</div></figure>\n"
     }
 
-    /// One row per run: label, processes, tiles, batch, iterations, PSNR/SSIM, time, memory, status.
+    /// One row per run, numbered as in the bar charts: the label's distinct part (the whole label
+    /// on hover), processes, tiles, batch, iterations, PSNR/SSIM, time, memory, status.
     private func runTable() -> String {
         let header = ["run", "processes", "tiles", "batch", "iterations", "start dB", "final dB", "SSIM", "solver time (s)",
                       "peak RSS (MiB, max rank)", "status"]
         var rows = ""
-        for run in runs {
+        for (index, run) in runs.enumerated() {
             let solver = run.record.spec.solver_parameters
             let tiled = run.isTiled
             let status = run.record.status + (run.record.error.map { ": " + $0 } ?? "")
-            let cells = [run.label, "\(run.processes)",
+            let cells = ["\(run.processes)",
                          tiled ? "\(solver["patch_size"].map { "\($0)" } ?? "")/\(solver["overlap"].map { "\($0)" } ?? "")" : "–",
                          tiled ? solver["max_batch_size"].map { "\($0)" } ?? "0" : "–", "\(run.record.iterations)",
                          number(run.record.initial_psnr, 2), number(run.record.final_psnr, 2), number(run.record.final_ssim, 3),
                          number(run.record.solver_seconds, 1), number(run.record.peak_rss_mb_max_rank ?? run.record.peak_rss_mb, 0), status]
             let statusClass = run.record.status == "finished" ? "" : " class=\"problem\""
-            rows += "<tr\(statusClass)>" + cells.map { "<td>\(SVGText.escape($0))</td>" }.joined() + "</tr>\n"
+            rows += "<tr\(statusClass)><td title=\"\(SVGText.escape(run.label))\">\(index + 1). \(SVGText.escape(shortLabels[index]))</td>"
+                + cells.map { "<td>\(SVGText.escape($0))</td>" }.joined() + "</tr>\n"
         }
         return "<div class=\"table-wrap\"><table><thead><tr>" + header.map { "<th>\($0)</th>" }.joined()
             + "</tr></thead><tbody>\n\(rows)</tbody></table></div>\n"

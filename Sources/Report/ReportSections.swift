@@ -18,28 +18,51 @@ struct ReportSections {
     }
 
     /// Speedup and parallel efficiency (total, gradient, denoiser) against the smallest process
-    /// count, when the finished runs have at least two process counts (the first run of each count).
+    /// count. The runs compared differ only in how they are spread over processes (the family
+    /// with the most process counts, first finished run of each count); when no two runs are
+    /// alike in the rest, the first finished run of each count, and the titles say the runs differ
+    /// in more. Nothing is drawn with fewer than two process counts.
     func scaling() -> [String] {
-        var byCount: [Int: RunResult] = [:]
-        for run in runs where run.record.status == "finished" && !run.rows.isEmpty && byCount[run.processes] == nil {
-            byCount[run.processes] = run
+        let finished = runs.enumerated().filter { $0.element.record.status == "finished" && !$0.element.rows.isEmpty }
+        func firstOfEachCount(_ members: [(offset: Int, element: RunResult)]) -> [Int: (offset: Int, element: RunResult)] {
+            var byCount: [Int: (offset: Int, element: RunResult)] = [:]
+            for member in members where byCount[member.element.processes] == nil { byCount[member.element.processes] = member }
+            return byCount
         }
-        let counts = byCount.keys.sorted()
-        guard counts.count >= 2, let base = byCount[counts[0]] else { return [] }
+        let families = Dictionary(grouping: finished) { Self.family(of: $0.element) }.values.map(firstOfEachCount)
+        let alike = families.max { $0.count < $1.count }.flatMap { $0.count >= 2 ? $0 : nil }
+        let chosen = alike ?? firstOfEachCount(finished)
+        let counts = chosen.keys.sorted()
+        guard counts.count >= 2, let base = chosen[counts[0]]?.element else { return [] }
+        let byCount = chosen.mapValues(\.element)
+        let which = " (runs " + counts.map { "\(chosen[$0]!.offset + 1)" }.joined(separator: ", ")
+            + (alike == nil ? ", which also differ in other settings)" : ")")
         let columns = [("total", "iteration_time_sec"), ("gradient", "gradient_time_sec"), ("denoiser", "denoise_time_sec")]
         func speedups(_ column: String) -> [(x: Double, y: Double)] {
             counts.map { count in (Double(count), (base.mean(column) ?? .nan) / (byCount[count]!.mean(column) ?? .nan)) }
         }
         let ideal = ChartSeries(name: "ideal", points: counts.map { (Double($0), Double($0) / Double(counts[0])) })
-        var speedup = LineChart(title: "Strong scaling: speedup", xLabel: "processes", yLabel: "speedup", series: columns.map {
+        var speedup = LineChart(title: "Strong scaling: speedup" + which, xLabel: "processes", yLabel: "speedup", series: columns.map {
             ChartSeries(name: $0.0, points: speedups($0.1))
         }, references: [ideal])
-        var efficiency = LineChart(title: "Parallel efficiency", xLabel: "processes", yLabel: "efficiency (%)", series: columns.map { column in
+        var efficiency = LineChart(title: "Parallel efficiency" + which, xLabel: "processes", yLabel: "efficiency (%)", series: columns.map { column in
             ChartSeries(name: column.0, points: speedups(column.1).map { ($0.x, 100 * $0.y * Double(counts[0]) / $0.x) })
         }, references: [ChartSeries(name: "ideal", points: counts.map { (Double($0), 100) })])
         speedup.xTicks = counts.map(Double.init)
         efficiency.xTicks = speedup.xTicks
         return [speedup.svg(), efficiency.svg()]
+    }
+
+    /// Settings that spread a run over processes without changing its mathematics.
+    static let processKeys: Set<String> = ["slurm_ntasks_per_node", "slurm_nodes", "slurm_gres", "slurm_ntasks",
+                                           "slurm_cpus_per_task", "distribute_physics", "distribute_denoiser"]
+
+    /// The run's dataset, solver and parameters apart from `processKeys`, as one comparable text.
+    static func family(of run: RunResult) -> String {
+        let spec = run.record.spec
+        let solver = spec.solver_parameters.filter { !processKeys.contains($0.key) }
+        return ([spec.dataset, spec.solver] + (spec.dataset_parameters.merging(solver) { a, _ in a })
+            .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: ";")
     }
 
     /// Peak memory and throughput (windows per second in the denoiser) against `max_batch_size`,

@@ -29,10 +29,11 @@ struct ComparisonFigureTests {
                                    initialCaption: ["start"], reconstructionCaption: ["end", "1 dB"], to: path)
         let figure = try Self.colours(path)
         let count = { (colour: RGB) in figure.pixels.count { $0 == colour } }
-        #expect(count(.white) > 40 * 40, "the clipped initial panel is white")
-        #expect(count(RGB(252, 253, 191)) == 1, "only the largest error takes magma's brightest colour (the bar's top row is its frame)")
-        #expect(count(RGB(0, 0, 4)) >= 40 * 40 - 1, "zero error is magma's darkest colour")
-        #expect(figure.width > 4 * 40 + 2 * 10 && figure.height > 40)
+        // 40-pixel images are shown 4× (at least 128 pixels tall): each pixel is 16 screen pixels.
+        #expect(count(.white) > 40 * 40 * 16, "the clipped initial panel is white")
+        #expect(count(RGB(252, 253, 191)) == 16, "only the largest error takes magma's brightest colour (the bar's top row is its frame)")
+        #expect(count(RGB(0, 0, 4)) >= (40 * 40 - 1) * 16, "zero error is magma's darkest colour")
+        #expect(figure.width > 4 * 160 && figure.height > 160)
         #expect(throws: FormatError.self) {
             try ComparisonFigure.write(truth: truth, initial: Tensor(shape: [1, 1, 4, 4]), reconstruction: truth,
                                        range: 0...1, initialCaption: [], reconstructionCaption: [], to: path)

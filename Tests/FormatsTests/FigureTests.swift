@@ -58,7 +58,7 @@ struct FigureTests {
         let ramp = Tensor(shape: [1, 1, 16, 12], values: (0..<192).map { Float($0 % 12) / 11 })
         let group = PanelGroup(panels: [FigurePanel(title: ["ramp"], image: ramp)], scale: ColourScale(range: 0...1),
                                barTitle: "v", ticks: [(0, "0"), (1, "1"), (2, "outside")])
-        let canvas = PanelFigure.render([group])
+        let canvas = PanelFigure.render([group], minimumImageHeight: 0)
         // Size 1 text: margin 6, one title line of 12 rows, 2 rows of space → image top 20.
         let column = max(12, BitmapFont.width(of: "ramp")), left = 6 + (column - 12) / 2
         for j in 0..<12 { #expect(canvas[left + j, 20 + 5] == ColourMap.grey.colour(at: Float(j) / 11)) }
@@ -68,6 +68,14 @@ struct FigureTests {
         #expect(canvas.width == 6 + column + 10 + 10 + 3 + 2 + BitmapFont.width(of: "1") + 6)
         let labelInk = (0..<canvas.height).contains { canvas[barX + 15 + 2, $0] == .text }
         #expect(labelInk, "tick labels beside the bar")
+        let zoomed = PanelFigure.render([group])
+        // 16 rows shown 8× reach 128: still size-1 text, image top 20, a 96-pixel-wide column.
+        #expect(zoomed.height == 20 + 128 + 4 + 6)
+        for j in 0..<12 {
+            #expect(zoomed[6 + 8 * j, 20] == ColourMap.grey.colour(at: Float(j) / 11))
+            #expect(zoomed[6 + 8 * j + 7, 20 + 127] == ColourMap.grey.colour(at: Float(j) / 11))
+        }
+        #expect(zoomed[6 + 96, 20] == .white, "the gap after the column")
         let decoded = try PNG.decode(try canvas.png(), name: "figure")
         #expect(decoded.shape == [1, 3, canvas.height, canvas.width])
         let pixels = canvas.height * canvas.width

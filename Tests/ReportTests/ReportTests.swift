@@ -46,6 +46,24 @@ struct ReportTests {
         #expect(charts[0].contains("class=\"reference\""))
         #expect(charts[1].contains("total: processes 4, efficiency (%) 80") && charts[1].contains("total: processes 2, efficiency (%) 100"))
         #expect(ReportSections(runs: Array(runs.prefix(1))).scaling().isEmpty, "one process count: no scaling section")
+        #expect(charts[0].contains("(runs 1, 2, 3)"))
+    }
+
+    @Test("scaling compares runs that differ only in how they are spread; otherwise it says the runs differ in more")
+    func scalingFamilies() throws {
+        let root = try temporaryFolder()
+        try writeRun(in: root, name: "a", processes: 1, gradient: 2, denoise: 1)
+        try writeRun(in: root, name: "b", processes: 1, patch: 128, gradient: 2, denoise: 8)
+        try writeRun(in: root, name: "c", processes: 2, patch: 128, gradient: 1, denoise: 4)
+        // Runs sort by (index, folder): a, b, c; the tiled pair is runs 2 and 3.
+        let charts = ReportSections(runs: RunResult.loadAll(in: root)).scaling()
+        try #require(charts.count == 2)
+        #expect(charts[0].contains("(runs 2, 3)") && charts[0].contains("denoiser: processes 2, speedup 2"), "\(charts[0].prefix(300))")
+        let mixed = try temporaryFolder()
+        try writeRun(in: mixed, name: "a", processes: 1, gradient: 2, denoise: 1)
+        try writeRun(in: mixed, name: "c", processes: 2, patch: 128, gradient: 1, denoise: 4)
+        let fallback = ReportSections(runs: RunResult.loadAll(in: mixed)).scaling()
+        #expect(fallback.first?.contains("which also differ in other settings") == true)
     }
 
     @Test("batch size: memory and windows per second, 0 drawn at the window count (⌈D/p⌉² windows)")

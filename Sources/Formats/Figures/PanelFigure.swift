@@ -1,6 +1,6 @@
 import Tensor
 
-/// One image of a figure, drawn at one screen pixel per image pixel under its title lines.
+/// One image of a figure, drawn under its title lines.
 public struct FigurePanel: Sendable {
     public var title: [String]
     public var image: Tensor
@@ -25,11 +25,15 @@ public struct PanelGroup: Sendable {
 }
 
 /// Lays out groups of panels left to right on a white canvas: titles above the images (centred
-/// in columns as wide as the image or its longest title), a colour bar after each group. Text is
-/// scaled with the images: font pixels of 1 up to 128-pixel-tall images, 2 up to 256, at most 3.
+/// in columns as wide as the image or its longest title), a colour bar after each group. Images
+/// shorter than `minimumImageHeight` are enlarged by a whole factor (nearest neighbour, at most
+/// 8×), one zoom for the whole figure. Text is scaled with the shown images: font pixels of 1 up
+/// to 128 pixels tall, 2 up to 256, at most 3.
 public enum PanelFigure {
-    public static func render(_ groups: [PanelGroup]) -> RasterCanvas {
-        let imageHeight = groups.flatMap(\.panels).map { $0.image.shape[$0.image.rank - 2] }.max() ?? 0
+    public static func render(_ groups: [PanelGroup], minimumImageHeight: Int = 128) -> RasterCanvas {
+        let tallest = groups.flatMap(\.panels).map { $0.image.shape[$0.image.rank - 2] }.max() ?? 0
+        let zoom = tallest > 0 ? min(max((minimumImageHeight + tallest - 1) / tallest, 1), 8) : 1
+        let imageHeight = tallest * zoom
         let size = min(max((imageHeight + 127) / 128, 1), 3)
         let line = (BitmapFont.cellHeight + 3) * size, margin = 6 * size, gap = 10 * size, groupGap = 16 * size
         let titleLines = max(1, groups.flatMap(\.panels).map(\.title.count).max() ?? 1)
@@ -42,7 +46,7 @@ public enum PanelFigure {
                 textWidth(group.barTitle))
         }
         func columnWidth(_ panel: FigurePanel) -> Int {
-            max(panel.image.shape[panel.image.rank - 1], panel.title.map(textWidth).max() ?? 0)
+            max(panel.image.shape[panel.image.rank - 1] * zoom, panel.title.map(textWidth).max() ?? 0)
         }
         let contentWidth = groups.map { group in
             group.panels.map { columnWidth($0) + gap }.reduce(0, +) + barColumnWidth(group)
@@ -55,11 +59,11 @@ public enum PanelFigure {
             var groupHeight = 0
             for panel in group.panels {
                 let column = columnWidth(panel)
-                let (h, w) = (panel.image.shape[panel.image.rank - 2], panel.image.shape[panel.image.rank - 1])
+                let (h, w) = (panel.image.shape[panel.image.rank - 2] * zoom, panel.image.shape[panel.image.rank - 1] * zoom)
                 for (index, title) in panel.title.enumerated() {
                     canvas.write(title, x: x + (column - textWidth(title)) / 2, y: margin + index * line, size: size)
                 }
-                canvas.draw(image: panel.image, x: x + (column - w) / 2, y: imageTop, scale: group.scale)
+                canvas.draw(image: panel.image, x: x + (column - w) / 2, y: imageTop, scale: group.scale, zoom: zoom)
                 groupHeight = max(groupHeight, h)
                 x += column + gap
             }

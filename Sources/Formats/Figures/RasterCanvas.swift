@@ -31,13 +31,13 @@ public struct RasterCanvas: Sendable {
     }
 
     /// Draws the last two axes of `image` (`[…, H, W]`, first item) with its top-left corner at
-    /// (`x`, `y`), each value mapped through `scale`.
-    public mutating func draw(image: Tensor, x: Int, y: Int, scale: ColourScale) {
+    /// (`x`, `y`), each value mapped through `scale` and shown as a `zoom`×`zoom` square.
+    public mutating func draw(image: Tensor, x: Int, y: Int, scale: ColourScale, zoom: Int = 1) {
         let (h, w) = (image.shape[image.rank - 2], image.shape[image.rank - 1])
         image.withUnsafeBufferPointer { values in
-            for i in 0..<h where y + i >= 0 && y + i < height {
-                for j in 0..<w where x + j >= 0 && x + j < width {
-                    pixels[(y + i) * width + x + j] = scale.colour(of: values[i * w + j])
+            for i in 0..<(h * zoom) where y + i >= 0 && y + i < height {
+                for j in 0..<(w * zoom) where x + j >= 0 && x + j < width {
+                    pixels[(y + i) * width + x + j] = scale.colour(of: values[(i / zoom) * w + j / zoom])
                 }
             }
         }
