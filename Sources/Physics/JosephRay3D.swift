@@ -1,0 +1,143 @@
+/// The memory layout of a `D×H×W` volume seen from one main axis: planes across that axis, and the
+/// two other axes `a` and `b` inside a plane (counts and element strides).
+struct PlaneLayout {
+    let planes: Int, planeStride: Int
+    let countA: Int, strideA: Int
+    let countB: Int, strideB: Int
+
+    /// Main axis 0 (x, columns), 1 (y, rows) or 2 (z, slices) of a `depth×height×width` volume;
+    /// `a` is the faster of the two others.
+    init(axis: Int, depth: Int, height: Int, width: Int) {
+        switch axis {
+        case 0: (planes, planeStride, countA, strideA, countB, strideB) = (width, 1, height, width, depth, height * width)
+        case 1: (planes, planeStride, countA, strideA, countB, strideB) = (height, width, width, 1, depth, height * width)
+        default: (planes, planeStride, countA, strideA, countB, strideB) = (depth, height * width, width, 1, height, width)
+        }
+    }
+}
+
+/// One ray of the Joseph projector in 3-D: the ray crosses the planes `k` across its main axis
+/// (the axis along which it advances fastest in voxel units) at in-plane positions
+/// `a = a0 + da·k`, `b = b0 + db·k` (voxel indices), where it samples the volume by bilinear
+/// interpolation; each crossing stands for `weight` of length. `planes` holds every k whose
+/// sample touches a voxel, `interior` those whose four neighbours all lie inside.
+struct JosephRay3D {
+    let axis: Int
+    let a0: Float, da: Float, b0: Float, db: Float
+    let weight: Float
+    let planes: ClosedRange<Int>?
+    let interior: ClosedRange<Int>?
+
+    /// The ray through `point` along `direction` (both in voxel-index coordinates, x y z), of
+    /// world length `worldLength` per unit of `direction`'s parameter; nil when it misses.
+    init?(point p: SIMD3<Double>, direction q: SIMD3<Double>, worldLength: Double, depth: Int, height: Int, width: Int) {
+        let magnitude = absolute(q)
+        let axis = magnitude.x >= magnitude.y && magnitude.x >= magnitude.z ? 0 : (magnitude.y >= magnitude.z ? 1 : 2)
+        guard magnitude[axis] > 0 else { return nil }
+        let (ia, ib) = axis == 0 ? (1, 2) : (axis == 1 ? (0, 2) : (0, 1))
+        let layout = PlaneLayout(axis: axis, depth: depth, height: height, width: width)
+        let slopeA = q[ia] / q[axis], slopeB = q[ib] / q[axis]
+        let startA = p[ia] - p[axis] * slopeA, startB = p[ib] - p[axis] * slopeB
+        let all = 0...(layout.planes - 1)
+        guard let touching = Self.planes(start: startA, slope: slopeA, open: (-1, Double(layout.countA)))
+                .flatMap({ range in Self.planes(start: startB, slope: slopeB, open: (-1, Double(layout.countB))).map { (range, $0) } })
+                .flatMap({ Self.intersect($0.0, $0.1) }).flatMap({ Self.intersect($0, all) }) else { return nil }
+        self.axis = axis
+        (a0, da, b0, db) = (Float(startA), Float(slopeA), Float(startB), Float(slopeB))
+        weight = Float(worldLength / magnitude[axis])
+        planes = touching
+        if layout.countA >= 2, layout.countB >= 2,
+           let inA = Self.planes(start: startA, slope: slopeA, closed: (0, Double(layout.countA - 1))),
+           let inB = Self.planes(start: startB, slope: slopeB, closed: (0, Double(layout.countB - 1))) {
+            interior = Self.intersect(inA, inB).flatMap { Self.intersect($0, touching) }
+        } else {
+            interior = nil
+        }
+    }
+
+    /// The whole k with `lower < start + slope·k < upper`.
+    private static func planes(start: Double, slope: Double, open bounds: (Double, Double)) -> ClosedRange<Int>? {
+        guard slope != 0 else { return start > bounds.0 && start < bounds.1 ? Int.min / 4...Int.max / 4 : nil }
+        let (x, y) = ((bounds.0 - start) / slope, (bounds.1 - start) / slope)
+        let low = Int(min(x, y).rounded(.down)) + 1, high = Int(max(x, y).rounded(.up)) - 1
+        return low <= high ? low...high : nil
+    }
+
+    /// The whole k with `lower ≤ start + slope·k ≤ upper`, shrunk by a rounding margin.
+    private static func planes(start: Double, slope: Double, closed bounds: (Double, Double)) -> ClosedRange<Int>? {
+        guard slope != 0 else { return start >= bounds.0 && start <= bounds.1 ? Int.min / 4...Int.max / 4 : nil }
+        let (x, y) = ((bounds.0 - start) / slope, (bounds.1 - start) / slope)
+        let low = Int((min(x, y) + 1e-6).rounded(.up)), high = Int((max(x, y) - 1e-6).rounded(.down))
+        return low <= high ? low...high : nil
+    }
+
+    static func intersect(_ a: ClosedRange<Int>, _ b: ClosedRange<Int>) -> ClosedRange<Int>? {
+        let low = max(a.lowerBound, b.lowerBound), high = min(a.upperBound, b.upperBound)
+        return low <= high ? low...high : nil
+    }
+
+    /// `range` cut into the planes before the interior, the interior ones, and those after.
+    @inline(__always)
+    private func parts(of range: ClosedRange<Int>) -> (before: Range<Int>, inner: Range<Int>, after: Range<Int>) {
+        guard let inner = interior.flatMap({ Self.intersect($0, range) }) else {
+            return (range.lowerBound..<(range.upperBound + 1), 0..<0, 0..<0)
+        }
+        return (range.lowerBound..<inner.lowerBound, inner.lowerBound..<(inner.upperBound + 1),
+                (inner.upperBound + 1)..<(range.upperBound + 1))
+    }
+
+    /// The weighted line integral over the planes in `range` (a part of `planes`).
+    func integral(of volume: UnsafePointer<Float>, layout: PlaneLayout, range: ClosedRange<Int>) -> Float {
+        var sum: Float = 0
+        let (before, inner, after) = parts(of: range)
+        for k in before { edgeCorners(k, layout) { index, w in sum += w * volume[index] } }
+        let (sa, sb) = (layout.strideA, layout.strideB)
+        for k in inner {
+            let (base, wa, wb) = interiorCorner(k, layout)
+            let v00 = volume[base], v10 = volume[base + sa], v01 = volume[base + sb], v11 = volume[base + sa + sb]
+            let near = v00 + wa * (v10 - v00), far = v01 + wa * (v11 - v01)
+            sum += near + wb * (far - near)
+        }
+        for k in after { edgeCorners(k, layout) { index, w in sum += w * volume[index] } }
+        return sum * weight
+    }
+
+    /// Adds `value`·weight, spread with the bilinear weights, into the planes in `range`.
+    func spread(_ value: Float, into volume: UnsafeMutablePointer<Float>, layout: PlaneLayout, range: ClosedRange<Int>) {
+        let scaled = value * weight
+        let (before, inner, after) = parts(of: range)
+        for k in before { edgeCorners(k, layout) { index, w in volume[index] += w * scaled } }
+        let (sa, sb) = (layout.strideA, layout.strideB)
+        for k in inner {
+            let (base, wa, wb) = interiorCorner(k, layout)
+            let near = scaled * (1 - wb), far = scaled * wb
+            volume[base] += near * (1 - wa)
+            volume[base + sa] += near * wa
+            volume[base + sb] += far * (1 - wa)
+            volume[base + sa + sb] += far * wa
+        }
+        for k in after { edgeCorners(k, layout) { index, w in volume[index] += w * scaled } }
+    }
+
+    /// The first corner of the sample on plane k (neighbours clamped inside) and its weights.
+    @inline(__always)
+    private func interiorCorner(_ k: Int, _ layout: PlaneLayout) -> (Int, Float, Float) {
+        let fa = a0 + da * Float(k), fb = b0 + db * Float(k)
+        let ia = min(max(Int(fa), 0), layout.countA - 2), ib = min(max(Int(fb), 0), layout.countB - 2)
+        return (k * layout.planeStride + ia * layout.strideA + ib * layout.strideB, fa - Float(ia), fb - Float(ib))
+    }
+
+    /// Calls `body(index, weight)` for each of the four neighbours of the sample on plane k that
+    /// lies inside the volume.
+    @inline(__always)
+    private func edgeCorners(_ k: Int, _ layout: PlaneLayout, _ body: (Int, Float) -> Void) {
+        let fa = a0 + da * Float(k), fb = b0 + db * Float(k)
+        let fla = fa.rounded(.down), flb = fb.rounded(.down)
+        let ia = Int(fla), ib = Int(flb), wa = fa - fla, wb = fb - flb
+        for (stepB, weightB) in [(0, 1 - wb), (1, wb)] where ib + stepB >= 0 && ib + stepB < layout.countB {
+            for (stepA, weightA) in [(0, 1 - wa), (1, wa)] where ia + stepA >= 0 && ia + stepA < layout.countA {
+                body(k * layout.planeStride + (ia + stepA) * layout.strideA + (ib + stepB) * layout.strideB, weightA * weightB)
+            }
+        }
+    }
+}
