@@ -139,3 +139,30 @@ func cross(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
 }
 
 func absolute(_ v: SIMD3<Double>) -> SIMD3<Double> { SIMD3(abs(v.x), abs(v.y), abs(v.z)) }
+
+extension ConeBeamGeometry {
+    /// Facts of the CWI walnut scans (Der Sarkissian et al., 2019): source–axis 66.01 mm,
+    /// source–detector 199.01 mm (magnification ≈ 3.0), a 972×768 detector of 0.1496 mm cells,
+    /// reconstructions of 501³ voxels of 0.1 mm.
+    public enum Walnut {
+        public static let sourceToAxis = 66.01088, sourceToDetector = 199.011551
+        public static let detectorRows = 972, detectorColumns = 768, pixelPitch = 0.1496
+        public static let volumeSide = 501, voxelSize = 0.1
+    }
+
+    /// A walnut-like circular cone beam for an `N³` volume: the walnut's distances and physical
+    /// volume (50.1 mm wide, voxels of 50.1/N mm) and a detector of the given rows and columns
+    /// with square cells as wide as the walnut detector's (114.9 mm over the columns).
+    public static func walnutLike(volumeSide n: Int, detectorRows: Int, detectorColumns: Int,
+                                  anglesDegrees: [Double]) throws -> ConeBeamGeometry {
+        guard n > 0, detectorColumns > 0 else {
+            throw TensorError.invalidArgument("walnut-like scan: expected a positive volume side and detector size, got \(n), \(detectorColumns)")
+        }
+        let voxel = Walnut.voxelSize * Double(Walnut.volumeSide) / Double(n)
+        let pitch = Walnut.pixelPitch * Double(Walnut.detectorColumns) / Double(detectorColumns)
+        return try circularCone(volume: VolumeGeometry(depth: n, height: n, width: n, voxelSize: SIMD3(repeating: voxel)),
+                                detectorRows: detectorRows, detectorColumns: detectorColumns, pixelPitch: (pitch, pitch),
+                                sourceToAxis: Walnut.sourceToAxis, sourceToDetector: Walnut.sourceToDetector,
+                                anglesDegrees: anglesDegrees)
+    }
+}

@@ -88,9 +88,8 @@ struct JosephRay3D {
 
     /// The weighted line integral over the planes in `range` (a part of `planes`).
     func integral(of volume: UnsafePointer<Float>, layout: PlaneLayout, range: ClosedRange<Int>) -> Float {
-        var sum: Float = 0
         let (before, inner, after) = parts(of: range)
-        for k in before { edgeCorners(k, layout) { index, w in sum += w * volume[index] } }
+        var sum = edgeSum(volume, layout, before) + edgeSum(volume, layout, after)
         let (sa, sb) = (layout.strideA, layout.strideB)
         for k in inner {
             let (base, wa, wb) = interiorCorner(k, layout)
@@ -98,8 +97,14 @@ struct JosephRay3D {
             let near = v00 + wa * (v10 - v00), far = v01 + wa * (v11 - v01)
             sum += near + wb * (far - near)
         }
-        for k in after { edgeCorners(k, layout) { index, w in sum += w * volume[index] } }
         return sum * weight
+    }
+
+    /// The interpolated samples of the planes `range`, near the volume's faces.
+    private func edgeSum(_ volume: UnsafePointer<Float>, _ layout: PlaneLayout, _ range: Range<Int>) -> Float {
+        var sum: Float = 0
+        for k in range { edgeCorners(k, layout) { index, w in sum += w * volume[index] } }
+        return sum
     }
 
     /// Adds `value`·weight, spread with the bilinear weights, into the planes in `range`.

@@ -2,12 +2,13 @@ import ArgumentParser
 import Bench
 import Denoisers
 import FoundationEssentials
+import Report
 
 /// `invscale bench …`: timings of the building blocks, as text or one JSON object.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Time the building blocks (median, min and max of repeated runs).",
-        subcommands: [BenchProjector.self, BenchDRUNet.self, BenchPnP.self])
+        subcommands: [BenchProjector.self, BenchConeBeam.self, BenchDRUNet.self, BenchPnP.self])
 }
 
 /// `invscale bench projector`: forward and adjoint of the 2-D parallel-beam projector.
@@ -43,6 +44,46 @@ struct BenchProjector: ParsableCommand {
     }
 }
 
+/// `invscale bench conebeam`: forward and adjoint of the 3-D cone-beam projector on a walnut-like
+/// scan.
+struct BenchConeBeam: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conebeam", abstract: "Time ConeBeam3D forward and adjoint on an N³ volume (walnut-like circular scan).")
+
+    @Option(help: "Volume side N.") var size: Int = 256
+    @Option(help: "Number of views over 360°.") var views: Int = 100
+    @Option(help: "Detector rows,columns.") var detector: String = "384,320"
+    @Option(help: "Timed repetitions after the warm-up.") var reps: Int = 3
+    @Flag(help: "Print one JSON object instead of text.") var json = false
+    @OptionGroup var runtime: RuntimeOptions
+
+    func validate() throws {
+        guard size > 0 else { throw ValidationError("--size: expected a positive integer, got \(size)") }
+        guard views > 0 else { throw ValidationError("--views: expected a positive integer, got \(views)") }
+        guard reps > 0 else { throw ValidationError("--reps: expected a positive integer, got \(reps)") }
+        _ = try IntegerList.parse(detector, count: 2, option: "--detector")
+    }
+
+    func run() throws {
+        try runtime.configure()
+        let cells = try IntegerList.parse(detector, count: 2, option: "--detector")
+        let report = try ConeBeamBenchmark.run(size: size, views: views, detectorRows: cells[0], detectorColumns: cells[1],
+                                               repetitions: reps)
+        if json {
+            print(try JSONOutput.string(report))
+        } else {
+            print("conebeam N=\(size) views=\(views) detector=\(cells[0])×\(cells[1]) threads=\(report.threads)")
+            for name in ["forward", "adjoint"] {
+                guard let stats = report.cases[name], let rate = report.voxel_ray_updates_per_second[name] else { continue }
+                print("  \(name): \(Format.seconds(stats)), \(NumberText.fixed(rate / 1e9, digits: 3)) × 10⁹ voxel-ray updates/s")
+            }
+            if let rss = report.peak_rss_mb {
+                print("  peak RSS: \(Int(rss.rounded())) MiB (volume + projections \(Int(report.data_mb.rounded())) MiB)")
+            }
+        }
+    }
+}
+
 /// `invscale bench drunet`: one DRUNet forward pass (random weights of the full architecture by
 /// default, as the peers time it).
 struct BenchDRUNet: ParsableCommand {
@@ -67,10 +108,7 @@ struct BenchDRUNet: ParsableCommand {
 
     func run() throws {
         try runtime.configure()
-        let levels = nc.split(separator: ",").compactMap { Int($0.filter { !$0.isWhitespace }) }
-        guard levels.count == 4, nc.split(separator: ",").count == 4 else {
-            throw ValidationError("--nc: expected 4 comma-separated channel counts, got '\(nc)'")
-        }
+        let levels = try IntegerList.parse(nc, count: 4, option: "--nc")
         let model = try weights.map { try DRUNet(contentsOf: $0) } ?? DRUNet.random(
             configuration: DRUNetConfiguration(inputChannels: channels, outputChannels: channels, channels: levels, blocks: nb))
         let configuration = model.configuration
