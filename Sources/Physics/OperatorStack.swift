@@ -54,3 +54,11 @@ extension ParallelBeam2D {
         return try OperatorStack(ranges.map { ParallelBeam2D(geometry: try geometry.restricted(to: $0)) })
     }
 }
+
+extension ConeBeam3D {
+    /// This scan split into `parts` operators over contiguous blocks of views.
+    public func split(into parts: Int) throws -> OperatorStack {
+        let ranges = try OperatorStack.blocks(count: geometry.views.count, parts: parts)
+        return try OperatorStack(ranges.map { ConeBeam3D(geometry: try geometry.restricted(to: $0)) })
+    }
+}

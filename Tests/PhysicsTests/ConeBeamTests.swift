@@ -117,6 +117,45 @@ struct ConeBeamTests {
         }
     }
 
+    @Test("FDK of an ellipsoid: the right density inside, near zero outside (cone over 360°, parallel over 180°)")
+    func feldkamp() throws {
+        let size = 40
+        let cone = try Scans.circularCone(size: size, views: 90, rows: 40, columns: 48)
+        let parallel = try ConeBeamGeometry.circularParallel(volume: cone.volume, detectorRows: 40, detectorColumns: 56,
+                                                             pixelPitch: (1, 1), anglesDegrees: (0..<90).map { 2 * Double($0) })
+        let (centre, axes) = (SIMD3(2.5, -3.0, 1.5), SIMD3(12.0, 9.0, 14.0))
+        let truth = Self.voxelised(cone.volume, centre: centre, axes: axes, density: 2)
+        let inner = Self.voxelised(cone.volume, centre: centre, axes: axes * 0.6, density: 1)
+        let outer = Self.voxelised(cone.volume, centre: centre, axes: axes * 1.3, density: 1)
+        for scan in [cone, parallel] {
+            let op = ConeBeam3D(geometry: scan)
+            let reconstruction = try FeldkampReconstruction(projector: op).reconstruct(op.apply(truth))
+            let values = reconstruction.withUnsafeBufferPointer { Array($0) }
+            let (insideMask, outsideMask) = (inner.withUnsafeBufferPointer { $0.map { $0 == 1 } },
+                                             outer.withUnsafeBufferPointer { $0.map { $0 == 0 } })
+            let inside = zip(values, insideMask).filter(\.1).map { Double($0.0) }
+            let outside = zip(values, outsideMask).filter(\.1).map { abs(Double($0.0)) }
+            let meanInside = inside.reduce(0, +) / Double(inside.count), meanOutside = outside.reduce(0, +) / Double(outside.count)
+            let error = zip(values, truth.withUnsafeBufferPointer { Array($0) }).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +)
+            let psnr = 10 * log10(4 / (error / Double(values.count)))
+            print("fdk \(scan.beam) \(size)³: mean inside \(meanInside) (density 2), mean |value| outside \(meanOutside), PSNR \(psnr) dB")
+            #expect(abs(meanInside - 2) < 0.06 && meanOutside < 0.06, "\(scan.beam): inside \(meanInside), outside \(meanOutside)")
+        }
+        #expect(throws: TensorError.self) { try FeldkampReconstruction(projector: ConeBeam3D(geometry: cone)).reconstruct(truth) }
+    }
+
+    @Test("a scan split into operators over contiguous blocks of views: the blocks' projections are the whole's")
+    func split() throws {
+        let op = ConeBeam3D(geometry: try Scans.tilted(beam: .cone))
+        let stack = try op.split(into: 3)
+        #expect(stack.operators.map { ($0 as! ConeBeam3D).geometry.views.count } == [3, 2, 2])
+        let x = try GaussianNoise(sigma: 1, seed: 5).standardNormalTensor(shape: op.domainShape(batch: 1, channels: 1))
+        let whole = try op.apply(x), parts = try stack.apply(x)
+        #expect(try Tensor.concatenate(parts, axis: 3) == whole)
+        let adjointError = try (stack.adjoint(parts) - op.adjoint(whole)).norm() / op.adjoint(whole).norm()
+        #expect(adjointError < 1e-5)
+    }
+
     @Test("geometry errors name the problem: zero counts, bad distances, parallel detector vectors, short vectors")
     func geometryErrors() throws {
         #expect(throws: TensorError.self) { try Scans.volume(0, 4, 4) }
