@@ -17,19 +17,21 @@ public enum ArrayLayout {
         }
     }
 
-    /// Reads `path` and accepts a 2-D array `[H, W]` (treated as `[1, 1, H, W]`) or `[B, C, H, W]`;
-    /// `expected` names the last two extents (e.g. "N, N") for the error message.
-    public static func readPlanar(_ path: String, lastTwo: (Int, Int), expected: String) throws -> Batched {
+    /// Reads `path` and accepts an array whose shape is `trailing` (treated as `[1, 1] + trailing`)
+    /// or `[B, C] + trailing`; `expected` names the trailing extents (e.g. "N, N" or "R, V, U")
+    /// for the error message.
+    public static func read(_ path: String, trailing: [Int], expected: String) throws -> Batched {
         let tensor = try NPY.read(path: path)
         let batched: Batched
         switch tensor.rank {
-        case 2: batched = Batched(tensor: try tensor.reshaped([1, 1] + tensor.shape), addedAxes: 2)
-        case 4: batched = Batched(tensor: tensor, addedAxes: 0)
+        case trailing.count: batched = Batched(tensor: try tensor.reshaped([1, 1] + tensor.shape), addedAxes: 2)
+        case trailing.count + 2: batched = Batched(tensor: tensor, addedAxes: 0)
         default:
             throw FormatError(file: path, "expected an array [\(expected)] or [B, C, \(expected)], got shape \(tensor.shape)")
         }
-        guard batched.tensor.shape[2] == lastTwo.0, batched.tensor.shape[3] == lastTwo.1 else {
-            throw FormatError(file: path, "expected an array [\(expected)] = [\(lastTwo.0), \(lastTwo.1)] (or with [B, C] in front), got shape \(tensor.shape)")
+        guard Array(batched.tensor.shape.dropFirst(2)) == trailing else {
+            let extents = trailing.map(String.init).joined(separator: ", ")
+            throw FormatError(file: path, "expected an array [\(expected)] = [\(extents)] (or with [B, C] in front), got shape \(tensor.shape)")
         }
         return batched
     }

@@ -44,6 +44,41 @@ struct CommandTests {
         #expect(abs(left - right) <= 1e-5 * abs(left))
     }
 
+    @Test("op conebeam forward and adjoint from files (circular orbit, then per-view vectors) satisfy the dot-product test")
+    func coneBeamFiles() throws {
+        let folder = try CLI.temporaryFolder()
+        var random = SystemRandomNumberGenerator()
+        let x = Tensor(shape: [6, 8, 7], values: (0..<336).map { _ in Float.random(in: -1...1, using: &random) })
+        let y = Tensor(shape: [5, 4, 9], values: (0..<180).map { _ in Float.random(in: -1...1, using: &random) })
+        try NPY.write(x, to: "\(folder)/x.npy")
+        try NPY.write(y, to: "\(folder)/y.npy")
+        // Four views of a tilted cone, as a [4, 12] table (source, detector centre, u, v).
+        let vectors = (0..<4).flatMap { (view: Int) -> [Float] in
+            let angle = Float(view) * 1.3, (s, c) = (sin(angle), cos(angle))
+            return [20 * s, -20 * c, 1, -10 * s, 10 * c, -1, c, s, 0.1, 0, 0.2, 1.1]
+        }
+        try NPY.write(Tensor(shape: [4, 12], values: vectors), to: "\(folder)/vecs.npy")
+        for geometry in [["--views", "4", "--sod", "20", "--sdd", "30", "--pitch", "1.5"], ["--vectors", "\(folder)/vecs.npy"]] {
+            let common = ["op", "conebeam", "--volume", "6,8,7", "--detector", "5,9"] + geometry
+            let forward = try CLI.run(common + ["\(folder)/x.npy", "\(folder)/ax.npy"])
+            let adjoint = try CLI.run(common + ["--adjoint", "\(folder)/y.npy", "\(folder)/aty.npy", "--threads", "1"])
+            #expect(forward.status == 0 && adjoint.status == 0, "\(forward.error) \(adjoint.error)")
+            let ax = try NPY.read(path: "\(folder)/ax.npy"), aty = try NPY.read(path: "\(folder)/aty.npy")
+            #expect(ax.shape == [5, 4, 9] && aty.shape == [6, 8, 7])
+            let left = ax.dot(y), right = x.dot(aty)
+            #expect(abs(left - right) <= 1e-5 * abs(left))
+        }
+        let wrongVolume = try CLI.run(["op", "conebeam", "--volume", "6,8,8", "--detector", "5,9", "--vectors", "\(folder)/vecs.npy",
+                                       "\(folder)/x.npy", "\(folder)/ax.npy"])
+        #expect(wrongVolume.status != 0 && wrongVolume.error.contains("x.npy") && wrongVolume.error.contains("D, H, W"))
+        let wrongVectors = try CLI.run(["op", "conebeam", "--volume", "6,8,7", "--detector", "5,9", "--vectors", "\(folder)/x.npy",
+                                        "\(folder)/x.npy", "\(folder)/ax.npy"])
+        #expect(wrongVectors.status != 0 && wrongVectors.error.contains("[V, 12]"))
+        let badDistances = try CLI.run(["op", "conebeam", "--volume", "6,8,7", "--detector", "5,9", "--views", "3", "--sod", "5",
+                                        "\(folder)/x.npy", "\(folder)/ax.npy"])
+        #expect(badDistances.status != 0 && badDistances.error.contains("--sod"))
+    }
+
     @Test("fbp and metrics: a noiseless scan reconstructs well and metrics prints JSON")
     func fbpAndMetrics() throws {
         let folder = try CLI.temporaryFolder()
@@ -57,6 +92,21 @@ struct CommandTests {
         #expect((scores["psnr"] ?? 0) > 20)
         #expect((scores["ssim"] ?? 0) > 0.5)
         #expect((scores["mse"] ?? 1) < 0.01)
+    }
+
+    @Test("bench conebeam --json gives both rates (N³·views per median second) and the data size")
+    func benchConeBeamJSON() throws {
+        let result = try CLI.run(["bench", "conebeam", "--size", "16", "--views", "4", "--detector", "12,10", "--reps", "1",
+                                  "--json", "--threads", "2"])
+        #expect(result.status == 0, "\(result.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let cases = try #require(object["cases"] as? [String: [String: Any]])
+        let rates = try #require(object["voxel_ray_updates_per_second"] as? [String: Double])
+        for name in ["forward", "adjoint"] {
+            let median = try #require(cases[name]?["median_s"] as? Double)
+            #expect(abs((rates[name] ?? 0) * median - 16 * 16 * 16 * 4) < 1e-6 * 16 * 16 * 16 * 4)
+        }
+        #expect(abs((object["data_mb"] as? Double ?? 0) - Double(16 * 16 * 16 + 12 * 4 * 10) * 4 / 1_048_576) < 1e-9)
     }
 
     @Test("bench projector --json prints one object with the timed cases")
@@ -108,8 +158,8 @@ struct CommandTests {
     }
 
     @Test("every subcommand has --help", arguments: [
-        ["--help"], ["dataset", "tomography_2d", "--help"], ["op", "parallel2d", "--help"], ["fbp", "--help"],
-        ["metrics", "--help"], ["bench", "projector", "--help"], ["bench", "drunet", "--help"], ["denoise", "--help"],
+        ["--help"], ["dataset", "tomography_2d", "--help"], ["op", "parallel2d", "--help"], ["op", "conebeam", "--help"], ["fbp", "--help"],
+        ["metrics", "--help"], ["bench", "projector", "--help"], ["bench", "conebeam", "--help"], ["bench", "drunet", "--help"], ["denoise", "--help"],
         ["weights", "fetch", "--help"], ["weights", "where", "--help"],
     ])
     func help(arguments: [String]) throws {
