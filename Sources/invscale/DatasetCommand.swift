@@ -1,12 +1,13 @@
 import ArgumentParser
 import Bench
 import Datasets
+import Physics
 
 /// `invscale dataset …`: build a dataset and export it as files.
 struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset", abstract: "Build a dataset and export it (NPY arrays, geometry.json, preview.png).",
-        subcommands: [Tomography2DCommand.self])
+        subcommands: [Tomography2DCommand.self, Tomography3DCommand.self])
 }
 
 /// `invscale dataset tomography_2d`.
@@ -31,5 +32,34 @@ struct Tomography2DCommand: ParsableCommand {
         let problem = try DatasetExport.export(dataset, to: export)
         print("tomography_2d N=\(imgSize) angles=\(numAngles) operators=\(numOperators) detectors=\(dataset.geometry.detectorCount) noise=\(noiseLevel) seed=\(seed)")
         print("wrote \(export)/ground_truth.npy, measurement_0…\(problem.measurements.count - 1).npy, geometry.json, preview.png")
+    }
+}
+
+/// `invscale dataset tomography_3d`.
+struct Tomography3DCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tomography_3d",
+        abstract: "3-D Shepp–Logan-type phantom on a walnut-like cone-beam (or parallel) orbit, views split into operators.")
+
+    @Option(help: "Volume side N (N³ voxels).") var imgSize: Int = 128
+    @Option(help: "Views picked from the 1200 of the full scan (linspace indices).") var numProjections: Int = 50
+    @Option(help: "Number of operators (contiguous view blocks).") var numOperators: Int = 1
+    @Option(help: "Beam: conebeam or parallel3d.") var geometryType: String = "conebeam"
+    @Option(help: "true: exact line integrals of the phantom (like measured data); false: the model's projections of its voxels.")
+    var useDatasetSinogram: Bool = true
+    @Option(help: "Folder to write the dataset to.") var export: String
+    @OptionGroup var runtime: RuntimeOptions
+
+    func run() throws {
+        try runtime.configure()
+        guard let beam = ["conebeam": ConeBeamGeometry.Beam.cone, "parallel3d": .parallel][geometryType] else {
+            throw ValidationError("--geometry-type: expected conebeam or parallel3d, got '\(geometryType)'")
+        }
+        let dataset = try Tomography3D(imgSize: imgSize, numOperators: numOperators, numProjections: numProjections,
+                                       geometryType: beam, useDatasetSinogram: useDatasetSinogram)
+        let problem = try VolumeExport.export(dataset, to: export)
+        let scan = try dataset.geometry()
+        print("tomography_3d N=\(imgSize) views=\(numProjections) operators=\(numOperators) \(geometryType) detector=\(scan.detectorRows)×\(scan.detectorColumns)")
+        print("wrote \(export)/ground_truth.npy, measurement_0…\(problem.measurements.count - 1).npy, vectors.npy, geometry.json, preview.png")
     }
 }
