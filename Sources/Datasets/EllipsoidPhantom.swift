@@ -16,19 +16,25 @@ public struct Ellipsoid: Sendable, Equatable {
     }
 
     /// `point` in the ellipsoid's own frame, scaled so that the ellipsoid is the unit ball.
-    func unit(_ point: SIMD3<Double>, direction: Bool = false) -> SIMD3<Double> {
+    private func unit(_ point: SIMD3<Double>, direction: Bool = false) -> SIMD3<Double> {
         let d = direction ? point : point - centre
         let angle = rotationDegrees * .pi / 180, (s, c) = (sin(angle), cos(angle))
         return SIMD3(c * d.x + s * d.y, -s * d.x + c * d.y, d.z) / semiAxes
     }
 
-    /// Length of the line `start + t·direction` inside the ellipsoid, in the units of `direction`.
-    public func chord(start: SIMD3<Double>, direction: SIMD3<Double>) -> Double {
+    /// The span of t for which `start + t·direction` lies inside the ellipsoid.
+    public func span(start: SIMD3<Double>, direction: SIMD3<Double>) -> Double {
         let p = unit(start), q = unit(direction, direction: true)
         let qq = (q * q).sum(), pq = (p * q).sum(), pp = (p * p).sum()
         let discriminant = pq * pq - qq * (pp - 1)
         guard discriminant > 0, qq > 0 else { return 0 }
-        return 2 * discriminant.squareRoot() / qq * (direction * direction).sum().squareRoot()
+        return 2 * discriminant.squareRoot() / qq
+    }
+
+    /// Whether `point` lies inside (or on) the ellipsoid.
+    public func contains(_ point: SIMD3<Double>) -> Bool {
+        let p = unit(point)
+        return (p * p).sum() <= 1
     }
 }
 
@@ -82,7 +88,7 @@ public struct EllipsoidPhantom: Sendable, Equatable {
                         for sample in 0..<8 {
                             let offset = SIMD3(Double(sample & 1), Double(sample >> 1 & 1), Double(sample >> 2)) * 0.5 - 0.25
                             let point = (SIMD3(Double(j), Double(i), Double(k)) + offset - halfIndex) * volume.voxelSize / factor
-                            for ellipsoid in ellipsoids where (ellipsoid.unit(point) * ellipsoid.unit(point)).sum() <= 1 {
+                            for ellipsoid in ellipsoids where ellipsoid.contains(point) {
                                 total += ellipsoid.density
                             }
                         }
@@ -102,18 +108,13 @@ public struct EllipsoidPhantom: Sendable, Equatable {
                 let (row, v) = (task / views, task % views)
                 let view = scan.views[v]
                 for column in 0..<columns {
-                    let cell = view.detectorCentre + view.u * (Double(column) - Double(columns - 1) / 2)
-                        + view.v * (Double(row) - Double(rows - 1) / 2)
+                    let cell = scan.cellCentre(view, row: row, column: column)
                     let (start, direction) = scan.beam == .cone ? (view.source, cell - view.source) : (cell, view.source)
-                    // Chords are measured in phantom units along the scaled direction; the world
-                    // length of the chord is its parameter span times |direction|.
+                    // The ray in phantom units has the same parameter t; its world length is
+                    // the span of t times |direction|.
                     let p = (start - origin) / factor, q = direction / factor
-                    var total = 0.0
-                    for ellipsoid in ellipsoids {
-                        let span = ellipsoid.chord(start: p, direction: q) / (q * q).sum().squareRoot()
-                        total += ellipsoid.density * span * (direction * direction).sum().squareRoot()
-                    }
-                    output[(row * views + v) * columns + column] = Float(total)
+                    let total = ellipsoids.reduce(0.0) { $0 + $1.density * $1.span(start: p, direction: q) }
+                    output[(row * views + v) * columns + column] = Float(total * (direction * direction).sum().squareRoot())
                 }
             }
         }

@@ -112,9 +112,7 @@ private struct ViewFrame: Sendable {
         let volume = geometry.volume
         beam = geometry.beam
         voxelSize = volume.voxelSize
-        let corner = view.detectorCentre - view.u * (Double(geometry.detectorColumns - 1) / 2)
-            - view.v * (Double(geometry.detectorRows - 1) / 2)
-        firstCell = volume.index(of: corner)
+        firstCell = volume.index(of: geometry.cellCentre(view, row: 0, column: 0))
         columnStep = view.u / volume.voxelSize
         rowStep = view.v / volume.voxelSize
         source = beam == .cone ? volume.index(of: view.source) : view.source / volume.voxelSize

@@ -127,6 +127,12 @@ public struct ConeBeamGeometry: Sendable, Equatable {
         })
     }
 
+    /// World centre of detector cell (`row`, `column`) of `view`.
+    public func cellCentre(_ view: DetectorView, row: Int, column: Int) -> SIMD3<Double> {
+        view.detectorCentre + view.u * (Double(column) - Double(detectorColumns - 1) / 2)
+            + view.v * (Double(row) - Double(detectorRows - 1) / 2)
+    }
+
     /// The scan restricted to the views `range` (one operator of a split scan).
     public func restricted(to range: Range<Int>) throws -> ConeBeamGeometry {
         try ConeBeamGeometry(beam: beam, volume: volume, detectorRows: detectorRows, detectorColumns: detectorColumns,

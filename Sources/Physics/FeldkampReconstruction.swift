@@ -35,9 +35,7 @@ public struct FeldkampReconstruction: Sendable {
                 for column in 0..<columns {
                     var cosine = 1.0
                     if geometry.beam == .cone {
-                        let cell = view.detectorCentre + view.u * (Double(column) - Double(columns - 1) / 2)
-                            + view.v * (Double(row) - Double(rows - 1) / 2)
-                        let ray = cell - view.source
+                        let ray = geometry.cellCentre(view, row: row, column: column) - view.source
                         cosine = toDetector / (ray * ray).sum().squareRoot()
                     }
                     weights[(row * views + index) * columns + column] = Float(common * cosine)
@@ -56,7 +54,9 @@ public struct FeldkampReconstruction: Sendable {
         var filtered = projections
         let perItem = weights.count
         filtered.withUnsafeMutableBufferPointer { data in
-            for index in data.indices { data[index] *= weights[index % perItem] }
+            for start in stride(from: 0, to: data.count, by: perItem) {
+                for index in 0..<perItem { data[start + index] *= weights[index] }
+            }
             filter.apply(rows: data.count / projector.geometry.detectorColumns, data: data.baseAddress!)
         }
         return try projector.adjoint(filtered)
