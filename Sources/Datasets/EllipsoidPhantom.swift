@@ -22,13 +22,14 @@ public struct Ellipsoid: Sendable, Equatable {
         return SIMD3(c * d.x + s * d.y, -s * d.x + c * d.y, d.z) / semiAxes
     }
 
-    /// The span of t for which `start + t·direction` lies inside the ellipsoid.
-    public func span(start: SIMD3<Double>, direction: SIMD3<Double>) -> Double {
+    /// The values of t for which `start + t·direction` lies inside the ellipsoid (nil: none).
+    public func interval(start: SIMD3<Double>, direction: SIMD3<Double>) -> ClosedRange<Double>? {
         let p = unit(start), q = unit(direction, direction: true)
         let qq = (q * q).sum(), pq = (p * q).sum(), pp = (p * p).sum()
         let discriminant = pq * pq - qq * (pp - 1)
-        guard discriminant > 0, qq > 0 else { return 0 }
-        return 2 * discriminant.squareRoot() / qq
+        guard discriminant > 0, qq > 0 else { return nil }
+        let root = discriminant.squareRoot()
+        return ((-pq - root) / qq)...((-pq + root) / qq)
     }
 
     /// Whether `point` lies inside (or on) the ellipsoid.
@@ -39,7 +40,9 @@ public struct Ellipsoid: Sendable, Equatable {
 }
 
 /// A 3-D phantom of additive ellipsoids in the cube [−1, 1]³ scaled by `scale` into a volume:
-/// a phantom point `p` lies at `centre + p·scale·(half extent)` of the volume, per axis.
+/// a phantom point `p` lies at `centre + p·scale·h`, where h is the smaller in-plane (x, y) half
+/// extent of the volume, the same on all axes. A volume thinner than it along z holds the middle
+/// slab of the phantom; voxels and exact projections both see only the part inside the volume.
 public struct EllipsoidPhantom: Sendable, Equatable {
     public let ellipsoids: [Ellipsoid]
     /// Range the voxel values are clamped to.
@@ -71,7 +74,24 @@ public struct EllipsoidPhantom: Sendable, Equatable {
     /// Phantom coordinates → world coordinates of `volume`.
     private func world(_ volume: VolumeGeometry) -> (origin: SIMD3<Double>, factor: SIMD3<Double>) {
         let half = SIMD3(Double(volume.width), Double(volume.height), Double(volume.depth)) * volume.voxelSize / 2
-        return (volume.centre, half * scale)
+        return (volume.centre, SIMD3(repeating: min(half.x, half.y) * scale))
+    }
+
+    /// The values of t for which the world ray `start + t·direction` lies inside the volume's box
+    /// (nil: it misses).
+    private static func boxInterval(_ volume: VolumeGeometry, start: SIMD3<Double>, direction: SIMD3<Double>) -> ClosedRange<Double>? {
+        let half = SIMD3(Double(volume.width), Double(volume.height), Double(volume.depth)) * volume.voxelSize / 2
+        var (low, high) = (-Double.infinity, Double.infinity)
+        for axis in 0..<3 {
+            let (p, q) = (start[axis] - volume.centre[axis], direction[axis])
+            if q == 0 {
+                guard abs(p) <= half[axis] else { return nil }
+                continue
+            }
+            let (a, b) = ((-half[axis] - p) / q, (half[axis] - p) / q)
+            (low, high) = (max(low, min(a, b)), min(high, max(a, b)))
+        }
+        return low < high ? low...high : nil
     }
 
     /// The phantom on `volume` `[1, 1, D, H, W]`: each voxel the mean of 2×2×2 samples, clamped
@@ -99,7 +119,8 @@ public struct EllipsoidPhantom: Sendable, Equatable {
         }
     }
 
-    /// Exact line integrals of the (unclamped) phantom on every ray of `scan`, `[1, 1, R, V, U]`.
+    /// Exact line integrals of the (unclamped) phantom's part inside the volume on every ray of
+    /// `scan`, `[1, 1, R, V, U]`.
     public func analyticProjections(_ scan: ConeBeamGeometry) -> Tensor {
         let (origin, factor) = world(scan.volume)
         let (rows, views, columns) = (scan.detectorRows, scan.views.count, scan.detectorColumns)
@@ -113,7 +134,14 @@ public struct EllipsoidPhantom: Sendable, Equatable {
                     // The ray in phantom units has the same parameter t; its world length is
                     // the span of t times |direction|.
                     let p = (start - origin) / factor, q = direction / factor
-                    let total = ellipsoids.reduce(0.0) { $0 + $1.density * $1.span(start: p, direction: q) }
+                    guard let box = Self.boxInterval(scan.volume, start: start, direction: direction) else {
+                        output[(row * views + v) * columns + column] = 0
+                        continue
+                    }
+                    let total = ellipsoids.reduce(0.0) { sum, ellipsoid in
+                        guard let inside = ellipsoid.interval(start: p, direction: q), inside.overlaps(box) else { return sum }
+                        return sum + ellipsoid.density * (min(inside.upperBound, box.upperBound) - max(inside.lowerBound, box.lowerBound))
+                    }
                     output[(row * views + v) * columns + column] = Float(total * (direction * direction).sum().squareRoot())
                 }
             }

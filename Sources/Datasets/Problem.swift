@@ -6,7 +6,7 @@ import Tensor
 public struct Problem: Sendable {
     /// Dataset name (the reference's, e.g. `tomography_2d`).
     public let name: String
-    /// The true image `[1, 1, N, N]`.
+    /// The true image `[1, 1, N, N]`, or the volume `[1, 1, D, H, W]`.
     public let groundTruth: Tensor
     /// The forward operators, in order.
     public let operators: OperatorStack

@@ -2,11 +2,16 @@ import Physics
 import Tensor
 
 extension Problem {
-    /// Filtered back-projection of all the measurements together (2-D parallel-beam problems):
-    /// the operators' angle blocks are joined back into one scan.
+    /// Filtered back-projection of all the measurements together: for 2-D parallel-beam problems
+    /// the operators' angle blocks are joined back into one scan; for 3-D scans it is FDK
+    /// (`ConeBeamStart.feldkamp` over every block).
     public func filteredBackProjection() throws -> Tensor {
+        if let cones = coneBeamOperators {
+            return try ConeBeamStart.feldkamp(operators: cones, measurements: measurements,
+                                              totalViews: cones.reduce(0) { $0 + $1.geometry.views.count })
+        }
         guard let first = geometries.first else {
-            throw TensorError.invalidArgument("\(name): filtered back-projection needs a 2-D parallel-beam problem")
+            throw TensorError.invalidArgument("\(name): filtered back-projection needs a 2-D parallel-beam or 3-D cone-beam problem")
         }
         let scan = try ParallelBeamGeometry(size: first.size, anglesDegrees: geometries.flatMap(\.anglesDegrees),
                                             circle: first.circle)

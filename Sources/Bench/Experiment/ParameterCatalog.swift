@@ -43,15 +43,18 @@ public enum ParameterCatalog {
 
     static let tomography3D = ComponentSpec(
         "tomography_3d", .dataset,
-        summary: "3-D CT of the Walnut dataset (cone-beam or parallel), split into operators.",
-        isBuilt: false, notBuiltReason: "issue 7", dimensions: 3, parameters: [
+        summary: "3-D CT (cone-beam or parallel) of the walnut when its files are in the data folder, else a synthetic Shepp–Logan-type volume on a walnut-like orbit; views split into operators.",
+        isBuilt: true, imageSizeParameter: "img_size", dimensions: 3, parameters: [
             ParameterSpec("num_operators", .int, .int(1), "operators, each a block of projections", bound: .positive),
-            ParameterSpec("num_projections", .int, .int(50), "projection views", bound: .positive),
+            ParameterSpec("num_projections", .int, .int(50), "projection views, picked by linspace(0, total − 1, n) from the full scan",
+                          bound: .positive),
             ParameterSpec("geometry_type", .string, .string("conebeam"), "beam geometry",
                           choices: ["conebeam", "parallel3d"]),
-            ParameterSpec("use_dataset_sinogram", .bool, .bool(true), "use the measured sinogram instead of simulating one"),
-            ParameterSpec("img_size", .int, .int(256), "side N of the synthetic volume (N × N × N)", bound: .positive),
-            ParameterSpec("seed", .int, .int(0), "seed of the noise generator", bound: .nonNegative),
+            ParameterSpec("use_dataset_sinogram", .bool, .bool(true), "use the dataset's sinogram (measured, or the synthetic phantom's exact line integrals) instead of A x"),
+            ParameterSpec("img_size", .intOrIntList, .int(512),
+                          "synthetic volume: side N (N × N × N) or [D, H, W], voxels of 50.1/H mm (the walnut's field of view); the reference fixes 512; real data keep their size",
+                          bound: .positive),
+            ParameterSpec("seed", .int, .int(0), "the reference's seed; no part of this dataset is random", bound: .nonNegative),
         ])
 
     static let highresColorImage = ComponentSpec(

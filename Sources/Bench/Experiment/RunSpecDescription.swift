@@ -63,14 +63,15 @@ extension RunSpec {
         return "\(solver.lowercased())-\(dataset)-\(StableHash.hex32(canonical))-r\(repetition)"
     }
 
-    /// "tomography_2d 2048²" (`img_size` is the side of a square image), "highres_color_image 2048 px"
-    /// (`image_size` is the longest side), plain "tomography_3d" (its size comes from the data),
-    /// with ", 8 operators" when there are several.
+    /// "tomography_2d 2048²" (`img_size` is the side of a square image), "tomography_3d 512³" or
+    /// "tomography_3d 40×272×272" (the synthetic volume's size), "highres_color_image 2048 px"
+    /// (`image_size` is the longest side), with ", 8 operators" when there are several.
     private var datasetLabel: String {
         var text = dataset
-        if let parameter = ParameterCatalog.component(.dataset, named: dataset)?.imageSizeParameter,
-           let side = datasetParameter(parameter)?.intValue {
-            text += parameter == "img_size" ? " \(side)²" : " \(side) px"
+        let spec = ParameterCatalog.component(.dataset, named: dataset)
+        if let parameter = spec?.imageSizeParameter, let sides = datasetParameter(parameter)?.intList {
+            let power = spec?.dimensions == 3 ? "³" : "²"
+            text += parameter != "img_size" ? " \(Self.sizes(sides)) px" : sides.count == 1 ? " \(sides[0])\(power)" : " \(Self.sizes(sides))"
         }
         if let operators = datasetParameter("num_operators")?.intValue, operators > 1 {
             text += ", \(operators) operators"
