@@ -75,7 +75,8 @@ struct ReportSections {
             let batch = run.record.spec.solver_parameters["max_batch_size"]?.number ?? 0
             let windows = run.windows
             let perSecond = Double(windows) / (run.mean("denoise_time_sec") ?? .nan)
-            return (batch == 0 ? Double(windows) : batch, run.maximum("denoise_rss_peak_mb") ?? .nan, perSecond)
+            let perRank = (windows + max(1, run.record.processes ?? 1) - 1) / max(1, run.record.processes ?? 1)
+            return (batch == 0 ? Double(perRank) : batch, run.maximum("denoise_rss_peak_mb") ?? .nan, perSecond)
         }.sorted { $0.batch < $1.batch }
         var memory = LineChart(title: "Batch size vs peak memory", xLabel: "windows per batch", yLabel: "denoiser peak RSS (MiB)",
                                series: [ChartSeries(name: "peak RSS", points: points.map { ($0.batch, $0.memory) })])

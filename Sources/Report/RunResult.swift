@@ -27,6 +27,8 @@ public struct RunResult: Sendable {
         public let finished: String?
         public let iterations: Int
         public let denoiser: String?
+        /// Windows of the tiled denoiser per call over all ranks (absent in older records).
+        public let tile_windows: Int?
         public let initial_psnr: Double?
         public let final_psnr: Double?
         public let final_ssim: Double?
@@ -82,9 +84,10 @@ public struct RunResult: Sendable {
         return (record.spec.solver_parameters["patch_size"]?.number ?? 0) > 0
     }
 
-    /// Tiles of the denoiser per iteration over all ranks (1 when it is not tiled): the reference
-    /// tiler puts ⌈D/p⌉ windows along a side D > p, for a square image.
+    /// Tiles of the denoiser per iteration over all ranks (1 when it is not tiled): as the run
+    /// recorded it, else (older records) ⌈D/p⌉ windows along each side D > p of a square image.
     public var windows: Int {
+        if let recorded = record.tile_windows { return recorded }
         guard isTiled, let patch = record.spec.solver_parameters["patch_size"]?.number,
               let side = imageSide, side > patch else { return 1 }
         let perSide = Int((side / patch).rounded(.up))

@@ -61,6 +61,7 @@ public enum PnPRunner {
         record.setup_seconds = Stopwatch.now() - setupStart
         record.setup_comm_seconds = communicator.takeCommunicationSeconds()
         record.denoiser = built.denoiserDescription
+        record.tile_windows = built.tileWindows
         record.operators = built.operatorDescription
         record.step_size = solver.step
         if isRoot {

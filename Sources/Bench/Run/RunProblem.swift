@@ -19,6 +19,8 @@ struct RunProblem {
     let denoiser: any Denoiser
     /// A sentence saying which denoiser runs (weights, tiling).
     let denoiserDescription: String
+    /// Windows per denoiser call over all ranks, when the denoiser is tiled.
+    let tileWindows: Int?
     /// Which operators this rank holds, e.g. "operators 1, 3 of 4" (all of them without distribution).
     let operatorDescription: String
     /// Writes the dataset preview (ground truth beside the whole sinogram) as a PNG at the path.
@@ -56,8 +58,10 @@ struct RunProblem {
             throw RunError.parameter("denoiser", "drunet or tv", .string(other))
         }
         let patch = solver.values["patch_size"]?.intList ?? [0], overlap = solver.values["overlap"]?.intList ?? [0]
+        var windows: Int?
         if solver.values["distribute_denoiser"]?.boolValue == true, patch.allSatisfy({ $0 > 0 }) {
             let batch = try solver.int("max_batch_size")
+            windows = try Tiling(shape: groundTruth.shape, patchSize: patch, overlap: overlap).patches.count
             description += ", tiles \(patch.map(String.init).joined(separator: "×")) overlap \(overlap.map(String.init).joined(separator: "×")) batch \(batch)"
             if processes > 1 {
                 let gatherName = try solver.string("tile_gather")
@@ -73,6 +77,7 @@ struct RunProblem {
         }
         denoiser = base
         denoiserDescription = description
+        tileWindows = windows
     }
 }
 
