@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Datasets", "Metrics"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Formats"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Formats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Formats", "Datasets", "Metrics"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["invscale", "Formats"]),
