@@ -7,6 +7,7 @@ packages=(
   libopenblas-dev   # GEMM (OpenBLAS, pthread variant)
   libfftw3-dev      # ramp filters (FFTW, single precision)
   zlib1g-dev        # PNG
+  libtiff-dev       # TIFF (the CWI walnut projections and reconstructions)
   pkg-config        # SwiftPM finds the C libraries through it
   libopenmpi-dev    # MPI (OpenMPI) for multi-process runs
   openmpi-bin       # mpirun
@@ -23,7 +24,7 @@ done
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "bootstrap: missing packages: ${missing[*]}" >&2
   echo "bootstrap: this machine has no apt-get; install the equivalents of these Debian packages" >&2
-  echo "           (OpenBLAS, FFTW3 single precision, zlib, pkg-config, OpenMPI) with your package manager." >&2
+  echo "           (OpenBLAS, FFTW3 single precision, zlib, libtiff, pkg-config, OpenMPI) with your package manager." >&2
   exit 1
 fi
 

@@ -5,12 +5,17 @@ import Tensor
 /// `num_projections` views picked from the full scan with `linspace(0, total−1, n)` indices and
 /// split into `num_operators` contiguous blocks (the first `n mod k` one view longer).
 ///
-/// Source of the volume and scan: the built-in synthetic default, a 3-D Shepp–Logan-type phantom
+/// Source of the volume and scan: the real walnut when the data folder (`dataDirectory`, else
+/// `$INVSCALE_DATA`) holds it (see `DataFolder`): the ground truth's shape in voxels of 0.1 mm
+/// centred at the origin, the scan's own `cone_vec` views (cone beam only), measurements from the
+/// scan's projections with `use_dataset_sinogram`, else `A x`; `img_size` is then unused.
+///
+/// Otherwise the built-in synthetic default, a 3-D Shepp–Logan-type phantom
 /// (`EllipsoidPhantom.sheppLogan3D`) of `img_size³` voxels on a walnut-like circular orbit of
 /// 1200 views over 360° (the walnut's distances and physical size, the detector's 972×768 cells
 /// scaled by N/501). With `use_dataset_sinogram` the measurements are the phantom's exact line
 /// integrals (not produced by the model, like measured data); otherwise they are `A x` of the
-/// voxelised phantom. Reading the walnut files is for a later step.
+/// voxelised phantom.
 public struct Tomography3D: Sendable, Equatable {
     public static let name = "tomography_3d"
     /// Views of the full synthetic scan.
@@ -21,9 +26,11 @@ public struct Tomography3D: Sendable, Equatable {
     public let numProjections: Int
     public let geometryType: ConeBeamGeometry.Beam
     public let useDatasetSinogram: Bool
+    /// The data folder: the one given, else `$INVSCALE_DATA` when set (read once, here).
+    public let dataDirectory: String?
 
     public init(imgSize: Int = 256, numOperators: Int = 1, numProjections: Int = 50, geometryType: ConeBeamGeometry.Beam = .cone,
-                useDatasetSinogram: Bool = true) throws {
+                useDatasetSinogram: Bool = true, dataDirectory: String? = nil) throws {
         guard imgSize >= 8 else { throw TensorError.invalidArgument("img_size: expected an integer ≥ 8, got \(imgSize)") }
         guard (1...Self.fullScanViews).contains(numProjections) else {
             throw TensorError.invalidArgument("num_projections: expected 1…\(Self.fullScanViews) (views of the full scan), got \(numProjections)")
@@ -31,6 +38,23 @@ public struct Tomography3D: Sendable, Equatable {
         _ = try OperatorStack.blocks(count: numProjections, parts: numOperators)
         (self.imgSize, self.numOperators, self.numProjections, self.geometryType, self.useDatasetSinogram) =
             (imgSize, numOperators, numProjections, geometryType, useDatasetSinogram)
+        self.dataDirectory = DataFolder.resolve(dataDirectory)
+    }
+
+    /// The walnut source in the data folder, or nil for the synthetic default.
+    public var walnut: DataFolder.Walnut? { dataDirectory.flatMap(DataFolder.walnut(in:)) }
+
+    /// Where the volume and scan come from, in words; for the synthetic default, also why and how
+    /// to get the real data.
+    public var source: String {
+        switch walnut {
+        case .packed(let path): return "walnut scan \(path)"
+        case .cwi(let folder): return "CWI walnut scan \(folder) (orbit \(WalnutCWI.orbit))"
+        case nil:
+            let reason = dataDirectory.map { "\($0) holds neither \(WalnutPT.fileName) nor a CWI walnut folder" }
+                ?? "no data folder (--data-dir or \(DataFolder.environmentVariable))"
+            return "synthetic 3-D Shepp–Logan phantom: \(reason); `invscale data fetch walnut` tells how to get the real data"
+        }
     }
 
     /// The indices of the chosen views in the full scan: `linspace(0, total − 1, n)` truncated to
@@ -40,8 +64,9 @@ public struct Tomography3D: Sendable, Equatable {
         return (0..<count).map { Int(Double($0) * Double(total - 1) / Double(count - 1)) }
     }
 
-    /// The chosen views of the synthetic scan.
+    /// The chosen views of the scan.
     public func geometry() throws -> ConeBeamGeometry {
+        if let walnut { return try walnutGeometry(walnut.open()) }
         let indices = Self.viewIndices(total: Self.fullScanViews, count: numProjections)
         let angles = indices.map { 360 * Double($0) / Double(Self.fullScanViews) }
         let rows = max(1, Int((Double(ConeBeamGeometry.Walnut.detectorRows * imgSize) / Double(ConeBeamGeometry.Walnut.volumeSide)).rounded()))
@@ -62,6 +87,7 @@ public struct Tomography3D: Sendable, Equatable {
     /// The whole problem: the phantom `[1, 1, N, N, N]`, one `ConeBeam3D` per block of views and
     /// its projections `[1, 1, R, V_k, U]`.
     public func makeProblem() throws -> Problem {
+        if let walnut { return try walnutProblem(walnut.open()) }
         let scan = try geometry()
         let phantom = EllipsoidPhantom.sheppLogan3D
         let truth = phantom.voxelise(scan.volume)
@@ -71,5 +97,57 @@ public struct Tomography3D: Sendable, Equatable {
         }
         return try Problem(name: Self.name, groundTruth: truth, operators: OperatorStack(operators), measurements: measurements,
                            valueRange: phantom.valueRange)
+    }
+}
+
+extension Tomography3D {
+    /// The chosen views of a walnut scan, around its reference volume (voxels of 0.1 mm, centred
+    /// at the origin).
+    func walnutGeometry(_ scan: any WalnutScan) throws -> ConeBeamGeometry {
+        guard geometryType == .cone else {
+            throw TensorError.invalidArgument("geometry_type: \(scan.description) is a cone-beam scan; parallel3d is only for the synthetic phantom")
+        }
+        let total = scan.views.count
+        guard numProjections <= total else {
+            throw TensorError.invalidArgument("num_projections: expected 1…\(total) (views of \(scan.description)), got \(numProjections)")
+        }
+        let shape = scan.volumeShape
+        let volume = try VolumeGeometry(depth: shape[0], height: shape[1], width: shape[2],
+                                        voxelSize: SIMD3(repeating: ConeBeamGeometry.Walnut.voxelSize))
+        return try ConeBeamGeometry(beam: .cone, volume: volume, detectorRows: scan.detectorRows, detectorColumns: scan.detectorColumns,
+                                    views: Self.viewIndices(total: total, count: numProjections).map { scan.views[$0] })
+    }
+
+    /// The problem on a walnut scan: its reference volume `[1, 1, D, H, W]`, one `ConeBeam3D`
+    /// per block of views and, per block, the scan's projections or `A x` as `[1, 1, R, V_k, U]`.
+    func walnutProblem(_ scan: any WalnutScan) throws -> Problem {
+        let geometry = try walnutGeometry(scan)
+        let truth = try scan.groundTruth().reshaped([1, 1] + scan.volumeShape)
+        let operators = try viewBlocks.map { ConeBeam3D(geometry: try geometry.restricted(to: $0)) }
+        let measurements: [Tensor]
+        if useDatasetSinogram {
+            let picked = try scan.projections(Self.viewIndices(total: scan.views.count, count: numProjections))
+            measurements = viewBlocks.map { Self.rowsViewsColumns(picked, views: $0) }
+        } else {
+            measurements = try operators.map { try $0.apply(truth) }
+        }
+        let low = truth.min() ?? 0, high = truth.max() ?? 1
+        return try Problem(name: Self.name, groundTruth: truth, operators: OperatorStack(operators), measurements: measurements,
+                           valueRange: low...max(high, low + 1e-6))
+    }
+
+    /// The views `range` of projections `[V, R, U]` as `[1, 1, R, V_k, U]`.
+    static func rowsViewsColumns(_ projections: Tensor, views range: Range<Int>) -> Tensor {
+        let (rows, columns) = (projections.shape[1], projections.shape[2])
+        return projections.withUnsafeBufferPointer { source in
+            Tensor(shape: [1, 1, rows, range.count, columns]) { target in
+                for row in 0..<rows {
+                    for (position, view) in range.enumerated() {
+                        let from = (view * rows + row) * columns, to = (row * range.count + position) * columns
+                        target.baseAddress!.advanced(by: to).update(from: source.baseAddress!.advanced(by: from), count: columns)
+                    }
+                }
+            }
+        }
     }
 }

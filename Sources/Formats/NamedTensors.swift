@@ -60,7 +60,7 @@ public struct NamedTensors: Sendable, Equatable, RandomAccessCollection, CustomS
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws -> NamedTensors {
-        if bytes.starts(with: TorchCheckpoint.zipMagic) || bytes.starts(with: TorchCheckpoint.legacyMagic) {
+        if bytes.starts(with: TorchArchive.zipMagic) || bytes.starts(with: TorchArchive.legacyMagic) {
             return try TorchCheckpoint.decode(bytes, name: name)
         }
         if bytes.count > 8, bytes[8] == UInt8(ascii: "{") { return try SafeTensors.decode(bytes, name: name) }

@@ -2,7 +2,7 @@ import Tensor
 
 /// Where a tensor's elements lie in a flat storage of elements: PyTorch's `storage_offset`,
 /// `size` and `stride` (in elements), of rank 0 to `Tensor.maxRank`.
-struct StridedLayout {
+struct StridedLayout: Sendable {
     /// Index of the first element in the storage.
     let offset: Int
     /// Extent of each axis, outermost first (empty for a scalar).
@@ -15,28 +15,65 @@ struct StridedLayout {
     /// shape or stride that reaches outside it is an error made by `fail`.
     func tensor(from storage: UnsafeRawBufferPointer, type: ElementType,
                 fail: (String) -> FormatError) throws -> Tensor {
-        let available = storage.count / type.size
-        let count = try validatedCount(storageCount: available, fail: fail)
-        return Tensor(shape: shape.isEmpty ? [1] : shape) { target in
-            guard count > 0 else { return }
-            if isContiguous {
-                type.convert(storage, start: offset, stride: 1, count: count, into: target.baseAddress!)
-                return
+        try tensor(from: storage, type: type, indices: nil, fail: fail)
+    }
+
+    /// As `tensor(from:type:fail:)`, keeping only the items `indices` (in that order) along the
+    /// first axis when given: shape `[indices.count] + shape.dropFirst()`.
+    func tensor(from storage: UnsafeRawBufferPointer, type: ElementType, indices: [Int]?,
+                fail: (String) -> FormatError) throws -> Tensor {
+        let count = try validatedCount(storageCount: storage.count / type.size, fail: fail)
+        guard let indices else {
+            return Tensor(shape: shape.isEmpty ? [1] : shape) { target in
+                forEachRun(count: count) { type.convert(storage, start: $0, stride: $1, count: $2, into: target.baseAddress! + $3) }
             }
-            // Row by row along the last axis; `index` counts through the outer axes.
-            let rowLength = shape[shape.count - 1], rowStride = strides[strides.count - 1]
-            var index = [Int](repeating: 0, count: shape.count - 1)
-            for row in 0..<(count / rowLength) {
-                let start = zip(index, strides).reduce(offset) { $0 + $1.0 * $1.1 }
-                type.convert(storage, start: start, stride: rowStride, count: rowLength,
-                             into: target.baseAddress! + row * rowLength)
-                var axis = index.count - 1
-                while axis >= 0 {
-                    index[axis] += 1
-                    if index[axis] < shape[axis] { break }
-                    index[axis] = 0
-                    axis -= 1
+        }
+        guard let extent = shape.first else { throw fail("a scalar has no first axis to pick items from") }
+        if let bad = indices.first(where: { !(0..<extent).contains($0) }) {
+            throw fail("item \(bad) is out of range; expected 0…\(extent - 1) along the first axis of shape \(shape)")
+        }
+        let items = indices.map { StridedLayout(offset: offset + $0 * strides[0], shape: Array(shape.dropFirst()),
+                                                strides: Array(strides.dropFirst())) }
+        let itemCount = extent == 0 ? 0 : count / extent
+        return Tensor(shape: [indices.count] + shape.dropFirst()) { target in
+            for (position, item) in items.enumerated() {
+                item.forEachRun(count: itemCount) {
+                    type.convert(storage, start: $0, stride: $1, count: $2, into: target.baseAddress! + position * itemCount + $3)
                 }
+            }
+        }
+    }
+
+    /// The elements, in row-major order, as Doubles (float64 storages exactly as stored).
+    func doubles(from storage: UnsafeRawBufferPointer, type: ElementType,
+                 fail: (String) -> FormatError) throws -> [Double] {
+        let count = try validatedCount(storageCount: storage.count / type.size, fail: fail)
+        return [Double](unsafeUninitializedCapacity: count) { target, initialised in
+            forEachRun(count: count) { type.convert(storage, start: $0, stride: $1, count: $2, into: target.baseAddress! + $3) }
+            initialised = count
+        }
+    }
+
+    /// Calls `body(start, stride, length, position)` for each run of `length` elements along the
+    /// last axis, from storage element `start` in steps of `stride`, that lands at `position` of the
+    /// row-major result; `count` is the (validated) element count.
+    private func forEachRun(count: Int, _ body: (Int, Int, Int, Int) -> Void) {
+        guard count > 0 else { return }
+        if isContiguous {
+            body(offset, 1, count, 0)
+            return
+        }
+        // Row by row along the last axis; `index` counts through the outer axes.
+        let rowLength = shape[shape.count - 1], rowStride = strides[strides.count - 1]
+        var index = [Int](repeating: 0, count: shape.count - 1)
+        for row in 0..<(count / rowLength) {
+            body(zip(index, strides).reduce(offset) { $0 + $1.0 * $1.1 }, rowStride, rowLength, row * rowLength)
+            var axis = index.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                if index[axis] < shape[axis] { break }
+                index[axis] = 0
+                axis -= 1
             }
         }
     }

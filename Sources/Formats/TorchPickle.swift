@@ -41,7 +41,7 @@ enum TorchGlobal {
 
 /// A storage named by a persistent id `('storage', storage_type, key, location, numel)`: its
 /// elements are the archive entry `<prefix>/data/<key>`.
-struct TorchStorage {
+struct TorchStorage: Sendable {
     /// The storage class, e.g. `FloatStorage`.
     let typeName: String
     /// The entry name under `<prefix>/data/`.
@@ -55,13 +55,14 @@ struct TorchStorage {
         case "FloatStorage": .float32
         case "HalfStorage": .float16
         case "BFloat16Storage": .bfloat16
+        case "DoubleStorage": .float64
         default: nil
         }
     }
 }
 
 /// A tensor rebuilt by `_rebuild_tensor_v2`: a strided view of a storage.
-struct TorchTensor {
+struct TorchTensor: Sendable {
     let storage: TorchStorage
     let layout: StridedLayout
 }

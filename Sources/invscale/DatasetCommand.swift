@@ -39,10 +39,12 @@ struct Tomography2DCommand: ParsableCommand {
 struct Tomography3DCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tomography_3d",
-        abstract: "3-D Shepp–Logan-type phantom on a walnut-like cone-beam (or parallel) orbit, views split into operators.")
+        abstract: "The walnut cone-beam scan (real data from --data-dir) or a 3-D Shepp–Logan-type phantom on a walnut-like orbit, views split into operators.")
 
-    @Option(help: "Volume side N (N³ voxels).") var imgSize: Int = 128
+    @Option(help: "Volume side N (N³ voxels) of the synthetic phantom; the walnut's comes from its data.") var imgSize: Int = 128
     @Option(help: "Views picked from the 1200 of the full scan (linspace indices).") var numProjections: Int = 50
+    @Option(help: "Folder with the walnut data (default $INVSCALE_DATA; see `invscale data fetch walnut`); without it, the synthetic phantom.")
+    var dataDir: String?
     @Option(help: "Number of operators (contiguous view blocks).") var numOperators: Int = 1
     @Option(help: "Beam: conebeam or parallel3d.") var geometryType: String = "conebeam"
     @Option(help: "true: exact line integrals of the phantom (like measured data); false: the model's projections of its voxels.")
@@ -56,10 +58,12 @@ struct Tomography3DCommand: ParsableCommand {
             throw ValidationError("--geometry-type: expected conebeam or parallel3d, got '\(geometryType)'")
         }
         let dataset = try Tomography3D(imgSize: imgSize, numOperators: numOperators, numProjections: numProjections,
-                                       geometryType: beam, useDatasetSinogram: useDatasetSinogram)
+                                       geometryType: beam, useDatasetSinogram: useDatasetSinogram, dataDirectory: dataDir)
+        print("source: \(dataset.source)")
         let problem = try VolumeExport.export(dataset, to: export)
         let scan = try dataset.geometry()
-        print("tomography_3d N=\(imgSize) views=\(numProjections) operators=\(numOperators) \(geometryType) detector=\(scan.detectorRows)×\(scan.detectorColumns)")
+        let volume = "\(scan.volume.depth)×\(scan.volume.height)×\(scan.volume.width)"
+        print("tomography_3d volume=\(volume) views=\(numProjections) operators=\(numOperators) \(geometryType) detector=\(scan.detectorRows)×\(scan.detectorColumns)")
         print("wrote \(export)/ground_truth.npy, measurement_0…\(problem.measurements.count - 1).npy, vectors.npy, geometry.json, preview.png")
     }
 }

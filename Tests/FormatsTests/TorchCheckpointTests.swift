@@ -101,6 +101,13 @@ struct TorchCheckpointTests {
         }
     }
 
+    @Test("a float64 tensor (DoubleStorage) becomes Float32 rounded to nearest")
+    func float64() throws {
+        let values: [Double] = [0.1, -2.5, 1e300, 1 + 0x1p-30]
+        let bytes = oneTensorCheckpoint(storageType: "DoubleStorage", storage: float64Bytes(values))
+        #expect(try TorchCheckpoint.decode(bytes, name: "d.pt")["w"]?.scalars == [Float(0.1), -2.5, .infinity, 1])
+    }
+
     @Test("a tensor of rank 6 is an error naming its key")
     func rankSix() {
         let path = CheckpointFixtures.path("rank6.pt")
@@ -121,7 +128,8 @@ struct TorchCheckpointTests {
               (oneTensorCheckpoint(storage: float32Bytes([1, 2, 3])), ["tensor 'w'", "12 bytes", "expected 4 elements"]),
               (oneTensorCheckpoint(offset: 2, shape: [3]), ["tensor 'w'", "reach element 4", "storage holds 4"]),
               (oneTensorCheckpoint(shape: [2], strides: [1, 1]), ["tensor 'w'", "2 strides"]),
-              (oneTensorCheckpoint(storageType: "DoubleStorage"), ["tensor 'w'", "torch.DoubleStorage", "expected torch.FloatStorage"]),
+              (oneTensorCheckpoint(storageType: "DoubleStorage"), ["tensor 'w'", "16 bytes", "expected 4 elements of 8 bytes"]),
+              (oneTensorCheckpoint(storageType: "IntStorage"), ["tensor 'w'", "torch.IntStorage", "expected torch.FloatStorage"]),
               (storedZip([("a/data.pkl", PickleBytes.stateDict { $0.string("w"); $0.tensor(key: "7", count: 4, shape: [4], strides: [1]) })]),
                ["tensor 'w'", "storage entry 'a/data/7' is missing"]),
               (storedZip([("a/version", [0x33])]), ["missing data.pkl"]),
