@@ -11,9 +11,9 @@ import Tensor
 /// scan's projections with `use_dataset_sinogram`, else `A x`; `img_size` is then unused.
 ///
 /// Otherwise the built-in synthetic default, a 3-D Shepp–Logan-type phantom
-/// (`EllipsoidPhantom.sheppLogan3D`) of `img_size³` voxels on a walnut-like circular orbit of
-/// 1200 views over 360° (the walnut's distances and physical size, the detector's 972×768 cells
-/// scaled by N/501). With `use_dataset_sinogram` the measurements are the phantom's exact line
+/// (`EllipsoidPhantom.sheppLogan3D`) of `img_size³` voxels, or the middle D slices of the N³ volume
+/// for `img_size` `[D, N, N]`, on a walnut-like circular orbit of 1200 views over 360° (the
+/// walnut's distances and physical size, the detector's 972×768 cells scaled by N/501). With `use_dataset_sinogram` the measurements are the phantom's exact line
 /// integrals (not produced by the model, like measured data); otherwise they are `A x` of the
 /// voxelised phantom.
 public struct Tomography3D: Sendable, Equatable {
@@ -21,7 +21,8 @@ public struct Tomography3D: Sendable, Equatable {
     /// Views of the full synthetic scan.
     public static let fullScanViews = 1200
 
-    public let imgSize: Int
+    /// The synthetic volume `[D, N, N]`.
+    public let volumeShape: [Int]
     public let numOperators: Int
     public let numProjections: Int
     public let geometryType: ConeBeamGeometry.Beam
@@ -29,15 +30,19 @@ public struct Tomography3D: Sendable, Equatable {
     /// The data folder: the one given, else `$INVSCALE_DATA` when set (read once, here).
     public let dataDirectory: String?
 
-    public init(imgSize: Int = 256, numOperators: Int = 1, numProjections: Int = 50, geometryType: ConeBeamGeometry.Beam = .cone,
+    /// `imgSize`: the synthetic volume's side N (N³ voxels) or `[D, N, N]` (the middle D slices).
+    public init(imgSize: [Int] = [256], numOperators: Int = 1, numProjections: Int = 50, geometryType: ConeBeamGeometry.Beam = .cone,
                 useDatasetSinogram: Bool = true, dataDirectory: String? = nil) throws {
-        guard imgSize >= 8 else { throw TensorError.invalidArgument("img_size: expected an integer ≥ 8, got \(imgSize)") }
+        let shape = imgSize.count == 1 ? Array(repeating: imgSize[0], count: 3) : imgSize
+        guard shape.count == 3, shape[1] == shape[2], shape.allSatisfy({ $0 >= 8 }), shape[0] <= shape[1] else {
+            throw TensorError.invalidArgument("img_size: expected N or [D, N, N] with 8 ≤ D ≤ N, got \(imgSize)")
+        }
         guard (1...Self.fullScanViews).contains(numProjections) else {
             throw TensorError.invalidArgument("num_projections: expected 1…\(Self.fullScanViews) (views of the full scan), got \(numProjections)")
         }
         _ = try OperatorStack.blocks(count: numProjections, parts: numOperators)
-        (self.imgSize, self.numOperators, self.numProjections, self.geometryType, self.useDatasetSinogram) =
-            (imgSize, numOperators, numProjections, geometryType, useDatasetSinogram)
+        (volumeShape, self.numOperators, self.numProjections, self.geometryType, self.useDatasetSinogram) =
+            (shape, numOperators, numProjections, geometryType, useDatasetSinogram)
         self.dataDirectory = DataFolder.resolve(dataDirectory)
     }
 
@@ -69,9 +74,11 @@ public struct Tomography3D: Sendable, Equatable {
         if let walnut { return try walnutGeometry(walnut.open()) }
         let indices = Self.viewIndices(total: Self.fullScanViews, count: numProjections)
         let angles = indices.map { 360 * Double($0) / Double(Self.fullScanViews) }
-        let rows = max(1, Int((Double(ConeBeamGeometry.Walnut.detectorRows * imgSize) / Double(ConeBeamGeometry.Walnut.volumeSide)).rounded()))
-        let columns = max(1, Int((Double(ConeBeamGeometry.Walnut.detectorColumns * imgSize) / Double(ConeBeamGeometry.Walnut.volumeSide)).rounded()))
-        let cone = try ConeBeamGeometry.walnutLike(volumeSide: imgSize, detectorRows: rows, detectorColumns: columns, anglesDegrees: angles)
+        let side = volumeShape[1]
+        let rows = max(1, Int((Double(ConeBeamGeometry.Walnut.detectorRows * side) / Double(ConeBeamGeometry.Walnut.volumeSide)).rounded()))
+        let columns = max(1, Int((Double(ConeBeamGeometry.Walnut.detectorColumns * side) / Double(ConeBeamGeometry.Walnut.volumeSide)).rounded()))
+        let cone = try ConeBeamGeometry.walnutLike(volumeSide: side, depth: volumeShape[0], detectorRows: rows, detectorColumns: columns,
+                                                   anglesDegrees: angles)
         guard geometryType == .parallel else { return cone }
         // Parallel rays with the same detector seen at the rotation axis (cells divided by the
         // cone's magnification), so both geometries cover the same field of view.
@@ -84,7 +91,7 @@ public struct Tomography3D: Sendable, Equatable {
     /// The contiguous blocks of views, one per operator.
     public var viewBlocks: [Range<Int>] { (try? OperatorStack.blocks(count: numProjections, parts: numOperators)) ?? [] }
 
-    /// The whole problem: the phantom `[1, 1, N, N, N]`, one `ConeBeam3D` per block of views and
+    /// The whole problem: the phantom `[1, 1, D, N, N]`, one `ConeBeam3D` per block of views and
     /// its projections `[1, 1, R, V_k, U]`.
     public func makeProblem() throws -> Problem {
         if let walnut { return try walnutProblem(walnut.open()) }

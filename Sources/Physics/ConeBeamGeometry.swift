@@ -156,17 +156,18 @@ extension ConeBeamGeometry {
         public static let volumeSide = 501, voxelSize = 0.1
     }
 
-    /// A walnut-like circular cone beam for an `N³` volume: the walnut's distances and physical
-    /// volume (50.1 mm wide, voxels of 50.1/N mm) and a detector of the given rows and columns
-    /// with square cells as wide as the walnut detector's (114.9 mm over the columns).
-    public static func walnutLike(volumeSide n: Int, detectorRows: Int, detectorColumns: Int,
+    /// A walnut-like circular cone beam for an `N³` volume, or the middle `depth` slices of it:
+    /// the walnut's distances and physical volume (50.1 mm wide, voxels of 50.1/N mm) and a
+    /// detector of the given rows and columns with square cells as wide as the walnut detector's
+    /// (114.9 mm over the columns).
+    public static func walnutLike(volumeSide n: Int, depth: Int? = nil, detectorRows: Int, detectorColumns: Int,
                                   anglesDegrees: [Double]) throws -> ConeBeamGeometry {
         guard n > 0, detectorColumns > 0 else {
             throw TensorError.invalidArgument("walnut-like scan: expected a positive volume side and detector size, got \(n), \(detectorColumns)")
         }
         let voxel = Walnut.voxelSize * Double(Walnut.volumeSide) / Double(n)
         let pitch = Walnut.pixelPitch * Double(Walnut.detectorColumns) / Double(detectorColumns)
-        return try circularCone(volume: VolumeGeometry(depth: n, height: n, width: n, voxelSize: SIMD3(repeating: voxel)),
+        return try circularCone(volume: VolumeGeometry(depth: depth ?? n, height: n, width: n, voxelSize: SIMD3(repeating: voxel)),
                                 detectorRows: detectorRows, detectorColumns: detectorColumns, pixelPitch: (pitch, pitch),
                                 sourceToAxis: Walnut.sourceToAxis, sourceToDetector: Walnut.sourceToDetector,
                                 anglesDegrees: anglesDegrees)

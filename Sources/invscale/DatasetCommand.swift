@@ -41,7 +41,8 @@ struct Tomography3DCommand: ParsableCommand {
         commandName: "tomography_3d",
         abstract: "The walnut cone-beam scan (real data from --data-dir) or a 3-D Shepp–Logan-type phantom on a walnut-like orbit, views split into operators.")
 
-    @Option(help: "Volume side N (N³ voxels) of the synthetic phantom; the walnut's comes from its data.") var imgSize: Int = 128
+    @Option(help: "Synthetic phantom: volume side N (N³ voxels), or D,N,N for its middle D slices; the walnut's size comes from its data.")
+    var imgSize: String = "128"
     @Option(help: "Views picked from the 1200 of the full scan (linspace indices).") var numProjections: Int = 50
     @Option(help: "Folder with the walnut data (default $INVSCALE_DATA; see `invscale data fetch walnut`); without it, the synthetic phantom.")
     var dataDir: String?
@@ -57,7 +58,9 @@ struct Tomography3DCommand: ParsableCommand {
         guard let beam = ["conebeam": ConeBeamGeometry.Beam.cone, "parallel3d": .parallel][geometryType] else {
             throw ValidationError("--geometry-type: expected conebeam or parallel3d, got '\(geometryType)'")
         }
-        let dataset = try Tomography3D(imgSize: imgSize, numOperators: numOperators, numProjections: numProjections,
+        let size = try imgSize.contains(",") ? IntegerList.parse(imgSize, count: 3, option: "--img-size")
+            : IntegerList.parse(imgSize, count: 1, option: "--img-size")
+        let dataset = try Tomography3D(imgSize: size, numOperators: numOperators, numProjections: numProjections,
                                        geometryType: beam, useDatasetSinogram: useDatasetSinogram, dataDirectory: dataDir)
         print("source: \(dataset.source)")
         let problem = try VolumeExport.export(dataset, to: export)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bench
+import Datasets
 import Report
 import FoundationEssentials
 #if canImport(Glibc)
@@ -30,6 +31,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Parallel configuration file (backend, slurm_* keys), checked now and used by the launchers.")
     var parallelConfig: String?
     @Option(help: "Output folder.") var output: String = "outputs/runs"
+    @Option(help: "Folder with real data (the walnut for tomography_3d; see `invscale data fetch walnut`), default $INVSCALE_DATA; passed to every process of a run.")
+    var dataDir: String?
     @Option(help: "Iterations per run, overriding the file's max-runs.") var maxRuns: Int?
     @Flag(help: "Run again the runs that finished before.") var force = false
     @Flag(help: "Print the plan and exit.") var plan = false
@@ -52,6 +55,8 @@ struct RunCommand: ParsableCommand {
         ExperimentPlan(runs: runs).lines().forEach { print($0) }
         guard !plan else { return }
         Interruption.install()
+        // Processes started by the launchers (mpirun, srun) inherit the environment.
+        if let dataDir { setenv(DataFolder.environmentVariable, absolute(dataDir), 1) }
         let terminal = isatty(STDOUT_FILENO) == 1
         var pending = false
         let launch = LaunchOptions(launcher: launcher, threads: runtime.threads, dryRun: dryRun, parallelConfig: parallel)

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Testing
 
@@ -43,6 +44,46 @@ struct RunCommandTests {
 
     static func csvLines(_ folder: String) throws -> [Substring] {
         try String(contentsOfFile: folder + "/metrics_rank0.csv", encoding: .utf8).split(separator: "\n")
+    }
+
+    /// A tiny 3-D PnP-TV experiment: tomography_3d, 12 views over 2 operators, FDK start.
+    static let volumeExperiment = """
+        dataset:
+          - tomography_3d:
+              img_size: [12, 16, 16]
+              num_projections: 12
+              num_operators: 2
+        solver:
+          - PnP:
+              denoiser: tv
+              tv_iterations: 5
+              denoiser_sigma: 0.001
+              init_method: fbp
+        max-runs: 2
+        """
+
+    @Test("tomography_3d runs on the synthetic slab and, with --data-dir, on the walnut .pt fixture; run.json names the source")
+    func volumeRuns() throws {
+        let folder = try CLI.temporaryFolder()
+        let config = try Self.write(Self.volumeExperiment, in: folder)
+        let walnut = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("DatasetsTests/Fixtures/walnut/pt").path
+        for (name, extra, source, shape) in [("synthetic", [String](), "synthetic 3-D Shepp–Logan", [1, 1, 12, 16, 16]),
+                                             ("walnut", ["--data-dir", walnut], "walnut scan", [1, 1, 12, 11, 13])] {
+            let output = folder + "/" + name
+            let result = try CLI.run(["run", config, "--output", output, "--threads", "1"] + extra, environment: ["INVSCALE_DATA": folder])
+            #expect(result.status == 0, "\(name): \(result.error)")
+            let run = try Self.runFolder(output)
+            let record = try Self.record(run)
+            #expect(record["status"] as? String == "finished" && record["iterations"] as? Int == 2, "\(name): \(record)")
+            #expect((record["data_source"] as? String)?.hasPrefix(source) == true, "\(name): \(record["data_source"] ?? "")")
+            #expect(try NPY.read(path: run + "/reconstruction.npy").shape == shape)
+            let initial = try #require(record["initial_psnr"] as? Double), final = try #require(record["final_psnr"] as? Double)
+            #expect(initial.isFinite && final.isFinite, "\(name): PSNR \(initial) → \(final)")
+            for file in ["comparison.png", "dataset_preview.png"] {
+                #expect(FileManager.default.fileExists(atPath: run + "/" + file), "\(name): \(file)")
+            }
+        }
     }
 
     @Test("a run writes run.json, one CSV row per iteration, the reconstruction and the figure; a re-run skips it")

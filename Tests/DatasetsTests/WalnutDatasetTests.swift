@@ -34,7 +34,7 @@ struct WalnutDatasetTests {
     func problem(source: String) throws {
         let values = source == "pt" ? expected.pt.problem : expected.cwi.problem
         let vecs = source == "pt" ? expected.pt.vecs : expected.cwi.vecs
-        let dataset = try Tomography3D(imgSize: 64, numOperators: values.num_operators, numProjections: values.num_projections,
+        let dataset = try Tomography3D(imgSize: [64], numOperators: values.num_operators, numProjections: values.num_projections,
                                        dataDirectory: "\(WalnutFixture.folder)/\(source)")
         #expect(dataset.source.contains(source == "pt" ? "walnut scan" : "CWI walnut scan") && !dataset.source.contains("synthetic"))
         let scan = try dataset.geometry()
@@ -71,10 +71,10 @@ struct WalnutDatasetTests {
     func fallback() throws {
         let empty = NSTemporaryDirectory() + "walnut-empty-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
-        let dataset = try Tomography3D(imgSize: 12, numProjections: 3, dataDirectory: empty)
+        let dataset = try Tomography3D(imgSize: [12], numProjections: 3, dataDirectory: empty)
         #expect(dataset.walnut == nil)
         #expect(dataset.source.contains("synthetic") && dataset.source.contains(empty) && dataset.source.contains("invscale data fetch walnut"))
-        let synthetic = try Tomography3D(imgSize: 12, numProjections: 3).makeProblem()
+        let synthetic = try Tomography3D(imgSize: [12], numProjections: 3).makeProblem()
         let problem = try dataset.makeProblem()
         #expect(problem.groundTruth == synthetic.groundTruth && problem.measurements == synthetic.measurements)
     }

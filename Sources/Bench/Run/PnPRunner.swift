@@ -62,6 +62,7 @@ public enum PnPRunner {
         record.setup_comm_seconds = communicator.takeCommunicationSeconds()
         record.denoiser = built.denoiserDescription
         record.tile_windows = built.tileWindows
+        record.data_source = built.dataSource
         record.operators = built.operatorDescription
         record.step_size = solver.step
         if isRoot {

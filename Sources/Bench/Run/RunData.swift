@@ -17,6 +17,8 @@ struct RunData {
     let operatorDescription: String
     /// Writes the dataset preview as a PNG at the path.
     let writePreview: (String) throws -> Void
+    /// Where the data come from, in words (real files or a synthetic phantom).
+    var source = "synthetic modified Shepp–Logan phantom"
 
     /// The data of `spec`'s dataset on `communicator`'s rank.
     init(spec: RunSpec, communicator: any Communicator) throws {
@@ -33,11 +35,15 @@ struct RunData {
             guard let beam = ["conebeam": ConeBeamGeometry.Beam.cone, "parallel3d": .parallel][geometry] else {
                 throw RunError.parameter("geometry_type", "conebeam or parallel3d", .string(geometry))
             }
-            let dataset = try Tomography3D(imgSize: values.int("img_size"), numOperators: values.int("num_operators"),
+            guard let size = values.values["img_size"]?.intList else {
+                throw RunError.parameter("img_size", "an integer or [D, H, W]", values.values["img_size"])
+            }
+            let dataset = try Tomography3D(imgSize: size, numOperators: values.int("num_operators"),
                                            numProjections: values.int("num_projections"), geometryType: beam,
                                            useDatasetSinogram: values.bool("use_dataset_sinogram") ?? true)
             let problem = try dataset.makeProblem()
             self = try distribute ? .distributed(problem, communicator: communicator) : .whole(problem)
+            source = dataset.source
         default:
             throw RunError.notBuilt("dataset \(spec.dataset)")
         }

@@ -23,6 +23,8 @@ struct RunProblem {
     let tileWindows: Int?
     /// Which operators this rank holds, e.g. "operators 1, 3 of 4" (all of them without distribution).
     let operatorDescription: String
+    /// Where the data come from, in words.
+    let dataSource: String
     /// Writes the dataset preview (ground truth beside the whole sinogram) as a PNG at the path.
     let writePreview: (String) throws -> Void
     let settings: PnPSettings
@@ -36,6 +38,7 @@ struct RunProblem {
         (groundTruth, valueRange, fidelity) = (data.groundTruth, data.valueRange, data.fidelity)
         (filteredBackProjection, operatorDescription, writePreview) =
             (data.filteredBackProjection, data.operatorDescription, data.writePreview)
+        dataSource = data.source
         let processes = communicator.size
         let method = try solver.string("init_method")
         guard let start = PnPInitialisation(rawValue: method) else {

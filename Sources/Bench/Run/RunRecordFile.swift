@@ -26,6 +26,8 @@ public struct RunRecordFile: Codable, Sendable {
     public var iterations: Int = 0
     /// Which denoiser ran (weights file or model, tiling).
     public var denoiser: String = ""
+    /// Where the data came from (real files or a synthetic phantom).
+    public var data_source: String?
     /// Windows of the tiled denoiser per call, over all ranks (nil when it is not tiled).
     public var tile_windows: Int?
     /// The step γ and, when it was estimated, ‖A‖².
