@@ -1,11 +1,12 @@
 import Tensor
 
-/// A bias-free 3×3 convolution, stride 1, zero padding 1, on channels-last maps.
+/// A bias-free 3×3 (or 3×3×3) convolution, stride 1, zero padding 1, on channels-last maps; a
+/// 3×3×3 kernel reads each plane's neighbours along the depth of its volume.
 ///
 /// Layers whose channel counts are multiples of 8 use Winograd's F(4×4, 3×3)
 /// (`WinogradConvolution3x3`); the others (DRUNet's head with its σ channel, a grey tail) use
 /// im2col: rows of the output are computed in bands, a band's im2col matrix (one row per pixel,
-/// the 3×3 neighbourhood's channels side by side) is multiplied by the weights with a
+/// the 3×3 or 3×3×3 neighbourhood's channels side by side) is multiplied by the weights with a
 /// single-threaded GEMM, and bands run in parallel. Band sizes depend only on the layer's size,
 /// so results do not depend on the thread count.
 struct Convolution3x3 {
@@ -17,7 +18,10 @@ struct Convolution3x3 {
 
     let inputChannels: Int
     let outputChannels: Int
-    /// The weights as a `[9·inputChannels, outputChannels]` matrix: row `(dy·3 + dx)·Cin + ci`.
+    /// Taps along depth: 1 for a 3×3 kernel, 3 for a 3×3×3 one.
+    let kernelDepth: Int
+    /// The weights as a `[kernelDepth·9·inputChannels, outputChannels]` matrix: row
+    /// `((dz·3 + dy)·3 + dx)·Cin + ci`.
     let matrix: [Float]
     /// How the layer is computed.
     let algorithm: Algorithm
@@ -25,29 +29,41 @@ struct Convolution3x3 {
     /// Target size of one band's im2col matrix.
     static let bandBytes = 4 << 20
 
-    /// From PyTorch's `[out, in, 3, 3]` weights; `algorithm` nil picks Winograd where supported.
+    /// From PyTorch's `[out, in, 3, 3]` or `[out, in, 3, 3, 3]` weights; `algorithm` nil picks
+    /// Winograd where supported.
     init(weights: Tensor, algorithm: Algorithm? = nil) {
         let (cout, cin) = (weights.shape[0], weights.shape[1])
-        inputChannels = cin
-        outputChannels = cout
         let supported = WinogradConvolution3x3.supports(inputChannels: cin, outputChannels: cout)
         precondition(algorithm != .winograd || supported, "Convolution3x3: Winograd needs channel counts that are multiples of 8")
-        self.algorithm = algorithm ?? (supported ? .winograd : .im2col)
-        matrix = WeightMatrix.tapMajor(weights) { co, ci, tap in (tap * cin + ci) * cout + co }
+        self.init(inputChannels: cin, outputChannels: cout, kernelDepth: weights.rank == 5 ? 3 : 1,
+                  matrix: WeightMatrix.tapMajor(weights) { co, ci, tap in (tap * cin + ci) * cout + co },
+                  algorithm: algorithm ?? (supported ? .winograd : .im2col))
+    }
+
+    init(inputChannels: Int, outputChannels: Int, kernelDepth: Int, matrix: [Float], algorithm: Algorithm) {
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelDepth = kernelDepth
+        self.matrix = matrix
+        self.algorithm = algorithm
     }
 
     /// `output = conv(input)`, or `output += conv(input)` when `accumulate`; then ReLU when `relu`.
     func apply(_ input: FeatureMap, into output: inout FeatureMap, accumulate: Bool = false, relu: Bool = false,
                workspace: Workspace) {
         precondition(input.channels == inputChannels && output.channels == outputChannels
-                     && output.height == input.height && output.width == input.width && output.items == input.items,
-                     "Convolution3x3: shapes do not match the layer")
-        if algorithm == .winograd {
+                     && output.height == input.height && output.width == input.width && output.items == input.items
+                     && output.depth == input.depth, "Convolution3x3: shapes do not match the layer")
+        if algorithm == .winograd && kernelDepth == 1 {
             return WinogradConvolution3x3.apply(input, matrix: matrix, outputChannels: outputChannels, into: &output,
                                                 accumulate: accumulate, relu: relu, workspace: workspace)
         }
-        let (h, w, cin, cout) = (input.height, input.width, inputChannels, outputChannels)
-        let k = 9 * cin, stackedRows = input.rows
+        if algorithm == .winograd {
+            return WinogradConvolution3x3.applyVolume(input, matrix: matrix, outputChannels: outputChannels, into: &output,
+                                                      accumulate: accumulate, relu: relu, workspace: workspace)
+        }
+        let (h, w, cin, cout, depth) = (input.height, input.width, inputChannels, outputChannels, input.depth)
+        let k = kernelDepth * 9 * cin, stackedRows = input.rows, plane = h * w * cin
         let rowsPerBand = max(1, min(h, Convolution3x3.bandBytes / (4 * w * k)))
         let bands = (stackedRows + rowsPerBand - 1) / rowsPerBand
         let scratch = workspace.buffer(4, count: rowsPerBand * w * k * ThreadPool.shared.threadCount, of: Float.self)
@@ -59,8 +75,17 @@ struct Convolution3x3 {
                         let col = scratch + participant * rowsPerBand * w * k
                         for r in 0..<rows {
                             let (item, row) = (first + r).quotientAndRemainder(dividingBy: h)
-                            Convolution3x3.gatherRow(x + item * h * w * cin, row: row, height: h, width: w, channels: cin,
-                                                     into: col + r * w * k)
+                            for dz in 0..<kernelDepth {
+                                // The plane dz − 1 away along the volume's depth (the item itself in 2-D).
+                                let offset = dz - kernelDepth / 2, source = item % depth + offset
+                                let target = col + r * w * k + dz * 9 * cin
+                                if source >= 0 && source < depth {
+                                    Convolution3x3.gatherRow(x + (item + offset) * plane, row: row, height: h, width: w,
+                                                             channels: cin, into: target, pixelStride: k)
+                                } else {
+                                    for column in 0..<w { (target + column * k).initialize(repeating: 0, count: 9 * cin) }
+                                }
+                            }
                         }
                         let target = y + first * w * cout
                         GEMM.serial(transposeA: false, transposeB: false, m: rows * w, n: cout, k: k,
@@ -73,14 +98,14 @@ struct Convolution3x3 {
         }
     }
 
-    /// The im2col rows of image row `row`: for each pixel, its 3×3 neighbourhood (zeros outside).
+    /// The im2col rows of image row `row`: for each pixel, its 3×3 neighbourhood (zeros outside),
+    /// `9·c` values at `col + column·pixelStride`.
     static func gatherRow(_ x: UnsafePointer<Float>, row: Int, height: Int, width w: Int, channels c: Int,
-                          into col: UnsafeMutablePointer<Float>) {
-        let k = 9 * c
+                          into col: UnsafeMutablePointer<Float>, pixelStride: Int) {
         for dy in 0..<3 {
             let source = row + dy - 1
             for column in 0..<w {
-                let target = col + column * k + dy * 3 * c
+                let target = col + column * pixelStride + dy * 3 * c
                 guard source >= 0 && source < height else {
                     target.initialize(repeating: 0, count: 3 * c)
                     continue

@@ -13,11 +13,7 @@ import Tensor
 public struct DRUNet: Denoiser {
     /// The network's shape.
     public let configuration: DRUNetConfiguration
-    let head: Convolution3x3
-    let down: [(blocks: [ResidualBlock], resample: StridedConvolution2x2)]
-    let body: [ResidualBlock]
-    let up: [(resample: TransposedConvolution2x2, blocks: [ResidualBlock])]
-    let tail: Convolution3x3
+    let layers: DRUNetLayers
     /// Scratch memory reused across layers and calls.
     let workspaces = WorkspacePool()
 
@@ -26,36 +22,8 @@ public struct DRUNet: Denoiser {
     /// other may be (as PyTorch's strict loading).
     public init(configuration: DRUNetConfiguration, parameters: [String: Tensor], source: String) throws {
         self.configuration = configuration
-        let expected = configuration.parameterShapes
-        for (name, shape) in expected {
-            guard let tensor = parameters[name] else {
-                throw TensorError.invalidArgument("\(source): missing key '\(name)' (expected shape \(shape)) for \(configuration)")
-            }
-            guard tensor.shape == shape else {
-                throw TensorError.invalidShape("\(source): key '\(name)' has shape \(tensor.shape), expected \(shape) for \(configuration)")
-            }
-        }
-        let known = Set(expected.map(\.name))
-        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
-            throw TensorError.invalidArgument("\(source): unknown key '\(unknown)' for \(configuration)")
-        }
-        func weight(_ name: String) -> Tensor { parameters[name]! }
-        func blocks(_ module: String, from first: Int) -> [ResidualBlock] {
-            configuration.residualBlockPrefixes(module, from: first).map {
-                ResidualBlock(first: Convolution3x3(weights: weight("\($0).res.0.weight")),
-                              second: Convolution3x3(weights: weight("\($0).res.2.weight")))
-            }
-        }
-        head = Convolution3x3(weights: weight("m_head.weight"))
-        down = (1...3).map { level in
-            (blocks("m_down\(level)", from: 0),
-             StridedConvolution2x2(weights: weight("m_down\(level).\(configuration.blocks).weight")))
-        }
-        body = blocks("m_body", from: 0)
-        up = (1...3).reversed().map { level in
-            (TransposedConvolution2x2(weights: weight("m_up\(level).0.weight")), blocks("m_up\(level)", from: 1))
-        }
-        tail = Convolution3x3(weights: weight("m_tail.weight"))
+        try DRUNetLayers.validate(parameters, expected: configuration.parameterShapes, configuration: configuration, source: source)
+        layers = DRUNetLayers(configuration: configuration) { parameters[$0]! }
     }
 
     /// A network with seeded random weights (He-normal, scaled by 1/2 so activations stay of
@@ -80,46 +48,7 @@ public struct DRUNet: Denoiser {
         let batch = x.shape[0]
         let levels = try (0..<batch).map { try Self.sigma(sigma, item: $0, batch: batch) }
         let input = ImageLayout.channelsLast(x, paddedTo: 8, appending: levels)
-        let output = workspaces.withWorkspace { forward(input, workspace: $0) }
-        return ImageLayout.image(output, height: x.shape[2], width: x.shape[3])
-    }
-
-    /// The network on a padded channels-last input with the σ channel.
-    func forward(_ input: FeatureMap, workspace: Workspace) -> FeatureMap {
-        var x1 = FeatureMap(height: input.height, width: input.width, channels: configuration.channels[0], items: input.items)
-        head.apply(input, into: &x1, workspace: workspace)
-        var skips = [x1]
-        var current = x1
-        for level in down {
-            ResidualBlock.run(level.blocks, on: &current, workspace: workspace)
-            current = level.resample.apply(current)
-            skips.append(current)
-        }
-        ResidualBlock.run(body, on: &current, workspace: workspace)
-        for level in up {
-            current.add(skips.removeLast())
-            current = level.resample.apply(current)
-            ResidualBlock.run(level.blocks, on: &current, workspace: workspace)
-        }
-        current.add(skips.removeLast())
-        var output = FeatureMap(height: input.height, width: input.width, channels: configuration.outputChannels, items: input.items)
-        tail.apply(current, into: &output, workspace: workspace)
-        return output
-    }
-}
-
-/// `x + conv₂(ReLU(conv₁(x)))`, accumulated into x in place.
-struct ResidualBlock {
-    let first: Convolution3x3
-    let second: Convolution3x3
-
-    /// Runs `blocks` in order on `x`, sharing one intermediate buffer.
-    static func run(_ blocks: [ResidualBlock], on x: inout FeatureMap, workspace: Workspace) {
-        guard !blocks.isEmpty else { return }
-        var inner = FeatureMap(height: x.height, width: x.width, channels: x.channels, items: x.items)
-        for block in blocks {
-            block.first.apply(x, into: &inner, relu: true, workspace: workspace)
-            block.second.apply(inner, into: &x, accumulate: true, workspace: workspace)
-        }
+        let output = workspaces.withWorkspace { layers.forward(input, workspace: $0) }
+        return ImageLayout.tensor(output, size: [x.shape[2], x.shape[3]])
     }
 }

@@ -44,6 +44,13 @@ public struct DRUNetConfiguration: Sendable, Equatable, CustomStringConvertible 
         return result
     }
 
+    /// Every parameter name with its PyTorch shape for the 3-D DRUNet (`DRUNet3D`): each kernel
+    /// gets a depth axis of its size, `[out, in, k, k, k]` (`[in, out, 2, 2, 2]` for the
+    /// transposed convolutions).
+    public var volumeParameterShapes: [(name: String, shape: [Int])] {
+        parameterShapes.map { ($0.name, $0.shape + [$0.shape[3]]) }
+    }
+
     /// Key prefixes of the residual blocks of `module`, numbered from `first`. DeepInverse's
     /// `sequential()` unwraps a module holding a single block, so the body of a network with
     /// `nb = 1` is `m_body.res…`, not `m_body.0.res…`.
@@ -59,18 +66,31 @@ public struct DRUNetConfiguration: Sendable, Equatable, CustomStringConvertible 
     /// Floating-point operations (2 per multiply–add) of one forward pass on an `height×width`
     /// image whose sides are multiples of 8.
     public func flops(height: Int, width: Int) -> Double {
-        let c = channels.map(Double.init), blocks = Double(self.blocks)
-        func pixels(_ level: Int) -> Double { Double(height * width) / Double(1 << (2 * level)) }
-        var total = 2 * pixels(0) * 9 * Double(inputChannels + 1) * c[0] + 2 * pixels(0) * 9 * c[0] * Double(outputChannels)
+        flops(positions: Double(height * width), dimensions: 2, kernelTaps: 9)
+    }
+
+    /// Floating-point operations of one forward pass of the 3-D DRUNet on a `depth×height×width`
+    /// volume whose sizes are multiples of 8.
+    public func flops(depth: Int, height: Int, width: Int) -> Double {
+        flops(positions: Double(depth * height * width), dimensions: 3, kernelTaps: 27)
+    }
+
+    /// `positions` pixels (or voxels) at full resolution, 2^dimensions times fewer at each level
+    /// down (also the taps of the stride-2 kernels), `kernelTaps` taps per 3×3 (or 3×3×3) kernel.
+    private func flops(positions: Double, dimensions: Int, kernelTaps: Double) -> Double {
+        let c = channels.map(Double.init), blocks = Double(self.blocks), perLevel = Double(1 << dimensions)
+        func points(_ level: Int) -> Double { positions / Double(1 << (dimensions * level)) }
+        var total = 2 * points(0) * kernelTaps * Double(inputChannels + 1) * c[0]
+            + 2 * points(0) * kernelTaps * c[0] * Double(outputChannels)
         for level in 0..<4 {
             // Residual blocks: nb on the way down (levels 0–2) or in the body (level 3), nb on the way up.
             let count = level == 3 ? blocks : 2 * blocks
-            total += count * 2 * (2 * pixels(level) * 9 * c[level] * c[level])
+            total += count * 2 * (2 * points(level) * kernelTaps * c[level] * c[level])
         }
         for level in 0..<3 {
-            // The stride-2 convolution down and the transposed convolution up, both 4 taps per
-            // low-resolution pixel.
-            total += 2 * (2 * pixels(level + 1) * 4 * c[level] * c[level + 1])
+            // The stride-2 convolution down and the transposed convolution up, both `perLevel` taps
+            // per low-resolution point.
+            total += 2 * (2 * points(level + 1) * perLevel * c[level] * c[level + 1])
         }
         return total
     }

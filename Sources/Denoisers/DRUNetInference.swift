@@ -5,7 +5,8 @@ extension DRUNetConfiguration {
     /// The configuration of a DRUNet state dict, read from its tensor shapes: image channels from
     /// `m_head.weight` (`[nc0, in+1, 3, 3]`) and `m_tail.weight` (`[out, nc0, 3, 3]`), `nb` from the
     /// number of `m_down1.<i>.res.0.weight` keys, the deeper channel counts from the stride-2
-    /// convolutions `m_down<l>.<nb>.weight` (`[nc_l, nc_{l−1}, 2, 2]`). `source` names the file in
+    /// convolutions `m_down<l>.<nb>.weight` (`[nc_l, nc_{l−1}, 2, 2]`). 3-D state dicts (a depth axis
+    /// on every kernel, as the head's rank 5 says) are read the same way. `source` names the file in
     /// errors.
     public init(inferringFrom shapes: [String: [Int]], source: String) throws {
         func shape(_ name: String, rank: Int) throws -> [Int] {
@@ -17,14 +18,15 @@ extension DRUNetConfiguration {
             }
             return shape
         }
-        let head = try shape("m_head.weight", rank: 4), tail = try shape("m_tail.weight", rank: 4)
+        let rank = shapes["m_head.weight"]?.count == 5 ? 5 : 4
+        let head = try shape("m_head.weight", rank: rank), tail = try shape("m_tail.weight", rank: rank)
         var blocks = 0
         while shapes["m_down1.\(blocks).res.0.weight"] != nil { blocks += 1 }
         guard blocks > 0 else {
             throw TensorError.invalidArgument("\(source): cannot infer the DRUNet configuration: no key 'm_down1.0.res.0.weight'")
         }
         var channels = [head[0]]
-        for level in 1...3 { channels.append(try shape("m_down\(level).\(blocks).weight", rank: 4)[0]) }
+        for level in 1...3 { channels.append(try shape("m_down\(level).\(blocks).weight", rank: rank)[0]) }
         try self.init(inputChannels: head[1] - 1, outputChannels: tail[0], channels: channels, blocks: blocks)
     }
 }

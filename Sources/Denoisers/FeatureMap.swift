@@ -1,26 +1,31 @@
 import Tensor
 
-/// The activations of a batch of images inside a network, channels-last, the items stacked
-/// vertically: element (item i, row r, column c, channel k) is at
+/// The activations of a batch of images (or volumes) inside a network, channels-last, the items
+/// stacked vertically: element (item i, row r, column c, channel k) is at
 /// `((i·height + r)·width + c)·channels + k`. Channels-last makes every im2col row a few contiguous
 /// copies and every convolution a plain GEMM; stacking lets each layer process the whole batch at
 /// once (its weights prepared once, its GEMMs taller) while convolutions still pad every item with
-/// zeros on its own.
+/// zeros on its own. A batch of volumes stacks its depth planes: item `b·depth + d` is plane d of
+/// volume b, so a plane's neighbours along depth are the adjacent items.
 struct FeatureMap {
     /// Height of one item.
     let height: Int
     let width: Int
     let channels: Int
-    /// Batch items.
+    /// Items (planes) of all batch entries.
     let items: Int
+    /// Planes per batch entry: 1 for images, the depth for volumes.
+    let depth: Int
     var values: Tensor
 
-    /// A map of zeros.
-    init(height: Int, width: Int, channels: Int, items: Int = 1) {
+    /// A map of zeros; `items` must be a multiple of `depth`.
+    init(height: Int, width: Int, channels: Int, items: Int = 1, depth: Int = 1) {
+        precondition(depth > 0 && items % depth == 0, "FeatureMap: \(items) items do not make volumes of depth \(depth)")
         self.height = height
         self.width = width
         self.channels = channels
         self.items = items
+        self.depth = depth
         values = Tensor(shape: [items * height * width * channels])
     }
 
@@ -39,7 +44,8 @@ struct FeatureMap {
 
     /// `self += other` (same dimensions), for the network's additive skips.
     mutating func add(_ other: FeatureMap) {
-        precondition(other.height == height && other.width == width && other.channels == channels && other.items == items,
+        precondition(other.height == height && other.width == width && other.channels == channels && other.items == items
+                     && other.depth == depth,
                      "FeatureMap.add: \(other.items)×\(other.height)×\(other.width)×\(other.channels) vs \(items)×\(height)×\(width)×\(channels)")
         values.add(other.values)
     }

@@ -1,40 +1,53 @@
 import Tensor
 
-/// DRUNet's downsampling: a bias-free 2×2 convolution with stride 2 (no padding), channels-last.
+/// DRUNet's downsampling: a bias-free 2×2 (or 2×2×2) convolution with stride 2 (no padding),
+/// channels-last; a 2×2×2 kernel merges pairs of planes of each volume.
 struct StridedConvolution2x2 {
     let inputChannels: Int
     let outputChannels: Int
-    /// Weights as `[4·inputChannels, outputChannels]`: row `(dy·2 + dx)·Cin + ci`.
+    /// Taps along depth: 1 for a 2×2 kernel, 2 for a 2×2×2 one.
+    let kernelDepth: Int
+    /// Weights as `[kernelDepth·4·inputChannels, outputChannels]`: row `((dz·2 + dy)·2 + dx)·Cin + ci`.
     let matrix: [Float]
 
-    /// From PyTorch's `[out, in, 2, 2]` weights.
+    /// From PyTorch's `[out, in, 2, 2]` or `[out, in, 2, 2, 2]` weights.
     init(weights: Tensor) {
         let (cout, cin) = (weights.shape[0], weights.shape[1])
-        inputChannels = cin
-        outputChannels = cout
-        matrix = WeightMatrix.tapMajor(weights) { co, ci, tap in (tap * cin + ci) * cout + co }
+        self.init(inputChannels: cin, outputChannels: cout, kernelDepth: weights.rank == 5 ? 2 : 1,
+                  matrix: WeightMatrix.tapMajor(weights) { co, ci, tap in (tap * cin + ci) * cout + co })
     }
 
-    /// The half-size map (input height and width must be even).
+    init(inputChannels: Int, outputChannels: Int, kernelDepth: Int, matrix: [Float]) {
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelDepth = kernelDepth
+        self.matrix = matrix
+    }
+
+    /// The half-size map (input height, width and, for a 2×2×2 kernel, depth must be even).
     func apply(_ input: FeatureMap) -> FeatureMap {
-        precondition(input.channels == inputChannels && input.height % 2 == 0 && input.width % 2 == 0,
-                     "StridedConvolution2x2: input does not match the layer")
+        precondition(input.channels == inputChannels && input.height % 2 == 0 && input.width % 2 == 0
+                     && input.depth % kernelDepth == 0, "StridedConvolution2x2: input does not match the layer")
         let (h, w, cin, cout) = (input.height / 2, input.width / 2, inputChannels, outputChannels)
-        var output = FeatureMap(height: h, width: w, channels: cout, items: input.items)
-        let (k, outputRows) = (4 * cin, output.rows)
+        var output = FeatureMap(height: h, width: w, channels: cout, items: input.items / kernelDepth,
+                                depth: input.depth / kernelDepth)
+        let (k, outputRows) = (kernelDepth * 4 * cin, output.rows)
         let scratch = ScratchBuffers(count: w * k)
         defer { scratch.deallocate() }
         input.withPointer { x in
             output.withMutablePointer { y in
                 matrix.withUnsafeBufferPointer { weights in
-                    // Item heights are even, so output row `row` of the stack reads rows 2·row and
-                    // 2·row + 1 of the same item.
+                    // Depths are even, so output plane p reads planes kernelDepth·p + dz of the
+                    // same volume; heights are even, so its row r reads rows 2·r + dy.
                     parallelFor(outputRows) { row, participant in
                         let col = scratch[participant]
-                        for dy in 0..<2 {
-                            let line = x + (2 * row + dy) * input.width * cin
-                            for column in 0..<w {
-                                (col + column * k + dy * 2 * cin).update(from: line + 2 * column * cin, count: 2 * cin)
+                        let (plane, r) = row.quotientAndRemainder(dividingBy: h)
+                        for dz in 0..<kernelDepth {
+                            for dy in 0..<2 {
+                                let line = x + ((kernelDepth * plane + dz) * input.height + 2 * r + dy) * input.width * cin
+                                for column in 0..<w {
+                                    (col + column * k + (dz * 2 + dy) * 2 * cin).update(from: line + 2 * column * cin, count: 2 * cin)
+                                }
                             }
                         }
                         GEMM.serial(transposeA: false, transposeB: false, m: w, n: cout, k: k, a: col, lda: k,
@@ -47,41 +60,56 @@ struct StridedConvolution2x2 {
     }
 }
 
-/// DRUNet's upsampling: a bias-free 2×2 transposed convolution with stride 2, channels-last.
-/// Each output pixel receives exactly one tap, so it is one GEMM followed by a scatter.
+/// DRUNet's upsampling: a bias-free 2×2 (or 2×2×2) transposed convolution with stride 2,
+/// channels-last. Each output pixel receives exactly one tap, so it is one GEMM followed by a
+/// scatter.
 struct TransposedConvolution2x2 {
     let inputChannels: Int
     let outputChannels: Int
-    /// Weights as `[inputChannels, 4·outputChannels]`: column `(dy·2 + dx)·Cout + co`.
+    /// Taps along depth: 1 for a 2×2 kernel, 2 for a 2×2×2 one.
+    let kernelDepth: Int
+    /// Weights as `[inputChannels, kernelDepth·4·outputChannels]`: column `((dz·2 + dy)·2 + dx)·Cout + co`.
     let matrix: [Float]
 
-    /// From PyTorch's `[in, out, 2, 2]` transposed-convolution weights.
+    /// From PyTorch's `[in, out, 2, 2]` or `[in, out, 2, 2, 2]` transposed-convolution weights.
     init(weights: Tensor) {
         let (cin, cout) = (weights.shape[0], weights.shape[1])
-        inputChannels = cin
-        outputChannels = cout
-        matrix = WeightMatrix.tapMajor(weights) { ci, co, tap in (ci * 4 + tap) * cout + co }
+        let taps = weights.rank == 5 ? 8 : 4
+        self.init(inputChannels: cin, outputChannels: cout, kernelDepth: taps / 4,
+                  matrix: WeightMatrix.tapMajor(weights) { ci, co, tap in (ci * taps + tap) * cout + co })
     }
 
-    /// The double-size map.
+    init(inputChannels: Int, outputChannels: Int, kernelDepth: Int, matrix: [Float]) {
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelDepth = kernelDepth
+        self.matrix = matrix
+    }
+
+    /// The double-size map (double depth too for a 2×2×2 kernel).
     func apply(_ input: FeatureMap) -> FeatureMap {
         precondition(input.channels == inputChannels, "TransposedConvolution2x2: input does not match the layer")
-        let (h, w, cin, cout) = (input.height, input.width, inputChannels, outputChannels)
-        var output = FeatureMap(height: 2 * h, width: 2 * w, channels: cout, items: input.items)
-        let scratch = ScratchBuffers(count: w * 4 * cout)
+        let (h, w, cin, cout, taps) = (input.height, input.width, inputChannels, outputChannels, 4 * kernelDepth)
+        var output = FeatureMap(height: 2 * h, width: 2 * w, channels: cout, items: input.items * kernelDepth,
+                                depth: input.depth * kernelDepth)
+        let scratch = ScratchBuffers(count: w * taps * cout)
         defer { scratch.deallocate() }
         input.withPointer { x in
             output.withMutablePointer { y in
                 matrix.withUnsafeBufferPointer { weights in
                     parallelFor(input.rows) { row, participant in
                         let products = scratch[participant]
-                        GEMM.serial(transposeA: false, transposeB: false, m: w, n: 4 * cout, k: cin,
-                                    a: x + row * w * cin, lda: cin, b: weights.baseAddress!, ldb: 4 * cout,
-                                    c: products, ldc: 4 * cout)
-                        for dy in 0..<2 {
-                            let line = y + (2 * row + dy) * 2 * w * cout
-                            for column in 0..<w {
-                                (line + 2 * column * cout).update(from: products + (column * 4 + dy * 2) * cout, count: 2 * cout)
+                        let (plane, r) = row.quotientAndRemainder(dividingBy: h)
+                        GEMM.serial(transposeA: false, transposeB: false, m: w, n: taps * cout, k: cin,
+                                    a: x + row * w * cin, lda: cin, b: weights.baseAddress!, ldb: taps * cout,
+                                    c: products, ldc: taps * cout)
+                        for dz in 0..<kernelDepth {
+                            for dy in 0..<2 {
+                                let line = y + ((kernelDepth * plane + dz) * 2 * h + 2 * r + dy) * 2 * w * cout
+                                for column in 0..<w {
+                                    (line + 2 * column * cout).update(from: products + (column * taps + (dz * 2 + dy) * 2) * cout,
+                                                                      count: 2 * cout)
+                                }
                             }
                         }
                     }

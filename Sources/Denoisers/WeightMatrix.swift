@@ -2,10 +2,11 @@ import Tensor
 
 /// Re-layout of PyTorch convolution weights into the GEMM matrices of our layers.
 enum WeightMatrix {
-    /// The elements of a `[first, second, k, k]` weight tensor placed by `position(first, second,
-    /// tap)` (tap = dy·k + dx) into a matrix of the same size.
+    /// The elements of a `[first, second, k, k]` (or `[first, second, k, k, k]`) weight tensor placed
+    /// by `position(first, second, tap)` (tap = dy·k + dx, or (dz·k + dy)·k + dx) into a matrix of
+    /// the same size.
     static func tapMajor(_ weights: Tensor, position: (_ first: Int, _ second: Int, _ tap: Int) -> Int) -> [Float] {
-        let (first, second, taps) = (weights.shape[0], weights.shape[1], weights.shape[2] * weights.shape[3])
+        let (first, second, taps) = (weights.shape[0], weights.shape[1], weights.shape.dropFirst(2).reduce(1, *))
         var matrix = [Float](repeating: 0, count: first * second * taps)
         weights.withUnsafeBufferPointer { w in
             for a in 0..<first {

@@ -88,9 +88,11 @@ struct BenchConeBeam: ParsableCommand {
 /// default, as the peers time it).
 struct BenchDRUNet: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "drunet", abstract: "Time a DRUNet forward pass on one N×N image.")
+        commandName: "drunet", abstract: "Time a DRUNet forward pass on one N×N image (or D×N×N volume).")
 
     @Option(help: "Image side N.") var size: Int = 256
+    @Option(help: "Time the 3-D DRUNet (the model converted by the benchmark's 2-D → 3-D rule) on a D×N×N volume.")
+    var depth: Int?
     @Option(help: "Channels per level, 4 comma-separated counts.") var nc: String = "64,128,256,512"
     @Option(help: "Residual blocks per level.") var nb: Int = 4
     @Option(help: "Image channels: 1 (grey) or 3 (colour).") var channels: Int = 1
@@ -102,6 +104,7 @@ struct BenchDRUNet: ParsableCommand {
 
     func validate() throws {
         guard size > 0 else { throw ValidationError("--size: expected a positive integer, got \(size)") }
+        guard depth ?? 1 > 0 else { throw ValidationError("--depth: expected a positive integer, got \(depth ?? 0)") }
         guard reps > 0 else { throw ValidationError("--reps: expected a positive integer, got \(reps)") }
         guard channels == 1 || channels == 3 else { throw ValidationError("--channels: expected 1 or 3, got \(channels)") }
     }
@@ -112,11 +115,12 @@ struct BenchDRUNet: ParsableCommand {
         let model = try weights.map { try DRUNet(contentsOf: $0) } ?? DRUNet.random(
             configuration: DRUNetConfiguration(inputChannels: channels, outputChannels: channels, channels: levels, blocks: nb))
         let configuration = model.configuration
-        let report = try DRUNetBenchmark.run(model: model, weights: weights ?? "random", size: size, repetitions: reps)
+        let report = try DRUNetBenchmark.run(model: model, weights: weights ?? "random", size: size, depth: depth,
+                                             repetitions: reps)
         if json {
             print(try JSONOutput.string(report))
         } else {
-            print("drunet N=\(size) \(configuration) threads=\(report.threads)")
+            print("drunet \(depth.map { "3-D D=\($0) " } ?? "")N=\(size) \(configuration) threads=\(report.threads)")
             if let stats = report.cases["forward"] { print("  forward: \(Format.seconds(stats))") }
             print("  \(Format.fixed(report.gflop, digits: 1)) GFLOP, \(Format.fixed(report.gflops_per_s, digits: 1)) GFLOP/s")
             if let rss = report.peak_rss_mb { print("  peak RSS: \(Int(rss.rounded())) MiB") }

@@ -30,6 +30,7 @@ struct BadInputTests {
             (["metrics", "a.npy", "b.npy", "--max-pixel", "0"], "--max-pixel"),
             (["bench", "drunet", "--nc", "8,16,32"], "--nc"),
             (["bench", "drunet", "--channels", "2"], "--channels"),
+            (["bench", "drunet", "--depth", "0"], "--depth"),
         ]
         for (arguments, name) in cases {
             let message = try failure(arguments)

@@ -162,6 +162,19 @@ struct CommandTests {
         #expect((object["peak_rss_mb"] as? Double ?? 0) > 0)
     }
 
+    @Test("bench drunet --depth times the converted 3-D DRUNet on a D×N×N volume")
+    func benchDRUNetVolume() throws {
+        let result = try CLI.run(["bench", "drunet", "--depth", "6", "--size", "16", "--nc", "8,8,8,8", "--nb", "1",
+                                  "--reps", "1", "--json", "--threads", "2"])
+        #expect(result.status == 0, "\(result.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(object["depth"] as? Int == 6)
+        // 6 is padded to 8: the FLOP count is that of an 8×16×16 pass, 2 per multiply–add: 27-tap
+        // convolutions (head 2·8, tail 8·1, 2·2 on 8·8 at the top level, at 2048, 256, 32 and 4 voxels
+        // per level; the body has one block) and 8-tap resampling, 35,572,736 in all.
+        #expect(abs((object["gflop"] as? Double ?? 0) - 0.035_572_736) < 1e-12)
+    }
+
     @Test("bench drunet --weights times a checkpoint with the configuration read from its shapes")
     func benchDRUNetWeights() throws {
         let result = try CLI.run(["bench", "drunet", "--size", "16", "--reps", "1", "--json", "--threads", "1",
