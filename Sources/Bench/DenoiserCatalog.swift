@@ -60,6 +60,19 @@ public enum DenoiserCatalog {
         }
     }
 
+    /// The denoiser of a run's `denoiser_weights` for volumes `[B, C, D, H, W]`: a `DRUNet3D`,
+    /// read from a 3-D state dict, or converted from a 2-D one by the reference benchmark's rule
+    /// (`DRUNet3D(converting:)`) — the named models and 2-D files are converted.
+    public static func resolveVolume(runWeights: String, channels: Int) throws -> (model: DRUNet3D, source: String) {
+        switch runWeights {
+        case "drunet", "bundled", "random", "official":
+            let flat = try resolve(runWeights: runWeights, channels: channels)
+            return (DRUNet3D(converting: flat.model), flat.source + ", converted to 3-D (the benchmark's 2-D→3-D rule)")
+        default:
+            return (try DRUNet3D(contentsOf: runWeights), "3-D DRUNet from \(runWeights) (2-D checkpoints converted by the benchmark's rule)")
+        }
+    }
+
     /// The bundled weights: `Resources/weights/<file>` in a folder above the executable (a build
     /// inside the repository), or `share/invscale/weights/<file>` beside an installed `bin/`.
     static func bundledPath() -> String? {

@@ -90,6 +90,46 @@ struct DistributedRunTests {
     }
 }
 
+extension DistributedRunTests {
+    @Test("tomography_3d with the 3-D DRUNet in tiles [8,16,16]/[2,4,4]: 2 ranks (physics and tiles split) give the 1-process volume")
+    func volumeRun() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let config = try RunCommandTests.write("""
+            dataset:
+              - tomography_3d:
+                  img_size: [16, 24, 24]
+                  num_projections: 10
+                  num_operators: 2
+            solver:
+              - PnP:
+                  denoiser: drunet
+                  denoiser_weights: \(Self.weights)
+                  denoiser_sigma: 0.03
+                  denoiser_lambda_relaxation: 10.0
+                  init_method: pseudo_inverse
+                  patch_size: [8, 16, 16]
+                  overlap: [2, 4, 4]
+                  slurm_ntasks_per_node, distribute_physics, distribute_denoiser, max_batch_size: [
+                    [1, false, true, 0],
+                    [2, true, true, 3],
+                  ]
+            max-runs: 2
+            """, in: folder)
+        let result = try CLI.run(["run", config, "--output", output, "--launcher", "mpirun"], environment: Self.environment)
+        #expect(result.status == 0, "\(result.output)\n\(result.error)")
+        let runs = try Self.results(output)
+        let single = try #require(runs["1 false true"]), pair = try #require(runs["2 true true"])
+        for run in [single, pair] {
+            #expect(run.record["status"] as? String == "finished", "\(run.record["error"] ?? "")")
+            #expect(run.record["tile_windows"] as? Int == 8 && run.image.shape == [1, 1, 16, 24, 24])
+            #expect((run.record["denoiser"] as? String)?.contains("converted to 3-D") == true || (run.record["denoiser"] as? String)?.contains("3-D DRUNet") == true)
+        }
+        let scale = single.image.scalars.map(abs).max() ?? 1
+        let difference = zip(pair.image.scalars, single.image.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(difference <= 1e-5 * scale, "max difference \(difference) at scale \(scale)")
+    }
+}
+
 /// Faults in multi-process runs: a failing or dying rank, and SIGTERM as SLURM sends it at the
 /// time limit. The time limits guard against hangs only.
 @Suite("faults of distributed runs", .serialized, .enabled(if: mpirunPath != nil, "mpirun not found: scripts/bootstrap.sh installs openmpi-bin"))

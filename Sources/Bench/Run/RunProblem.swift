@@ -54,6 +54,8 @@ struct RunProblem {
             let iterations = try solver.int("tv_iterations")
             base = try TotalVariationDenoiser(iterations: iterations)
             description = "TV proximal denoiser, \(iterations) dual iterations"
+        case "drunet" where groundTruth.rank == 5:
+            (base, description) = try DenoiserCatalog.resolveVolume(runWeights: solver.string("denoiser_weights"), channels: 1)
         case "drunet":
             let choice = try DenoiserCatalog.resolve(runWeights: solver.string("denoiser_weights"), channels: 1)
             (base, description) = (choice.model, choice.source)
