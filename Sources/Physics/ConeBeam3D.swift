@@ -33,12 +33,14 @@ public struct ConeBeam3D: LinearOperator {
         let viewCount = frames.count
         var result = Tensor(shape: rangeShape(batch: batch, channels: channels))
         let layouts = (0..<3).map { PlaneLayout(axis: $0, depth: volume.depth, height: volume.height, width: volume.width) }
+        let scratch = Self.scratch(volume)
+        defer { scratch.forEach { $0.deallocate() } }
         result.withUnsafeMutableBufferPointer { output in
             x.withUnsafeBufferPointer { input in
                 for item in 0..<(batch * channels) {
                     let source = input.baseAddress! + item * volume.count
                     let target = output.baseAddress! + item * rows * viewCount * columns
-                    parallelFor(viewCount * rows) { task in
+                    parallelFor(viewCount * rows) { task, participant in
                         let (view, row) = (task / rows, task % rows)
                         let line = target + (row * viewCount + view) * columns
                         for column in 0..<columns {
@@ -46,7 +48,7 @@ public struct ConeBeam3D: LinearOperator {
                                 line[column] = 0
                                 continue
                             }
-                            line[column] = ray.integral(of: source, layout: layouts[ray.axis], range: planes)
+                            line[column] = ray.integral(of: source, layout: layouts[ray.axis], range: planes, scratch: scratch[participant])
                         }
                     }
                 }
@@ -68,6 +70,8 @@ public struct ConeBeam3D: LinearOperator {
         var result = Tensor(shape: domainShape(batch: batch, channels: channels))
         let layouts = (0..<3).map { PlaneLayout(axis: $0, depth: volume.depth, height: volume.height, width: volume.width) }
         let slabs = max(1, requested)
+        let scratch = Self.scratch(volume)
+        defer { scratch.forEach { $0.deallocate() } }
         result.withUnsafeMutableBufferPointer { output in
             y.withUnsafeBufferPointer { input in
                 for item in 0..<(batch * channels) {
@@ -77,14 +81,14 @@ public struct ConeBeam3D: LinearOperator {
                         for axis in frames[view].axes {
                             let planes = layouts[axis].planes
                             let parts = min(slabs, planes)
-                            parallelFor(parts) { slab in
+                            parallelFor(parts) { slab, participant in
                                 let mine = (slab * planes / parts)...((slab + 1) * planes / parts - 1)
                                 for row in 0..<rows {
                                     let line = source + (row * viewCount + view) * columns
-                                    for column in 0..<columns where line[column] != 0 {
-                                        guard let ray = frames[view].ray(row: row, column: column, volume: volume), ray.axis == axis,
+                                    for column in 0..<columns where line[column] != 0 && frames[view].axis(row: row, column: column) == axis {
+                                        guard let ray = frames[view].ray(row: row, column: column, volume: volume),
                                               let range = ray.planes.flatMap({ JosephRay3D.intersect($0, mine) }) else { continue }
-                                        ray.spread(line[column], into: target, layout: layouts[axis], range: range)
+                                        ray.spread(line[column], into: target, layout: layouts[axis], range: range, scratch: scratch[participant])
                                     }
                                 }
                             }
@@ -94,6 +98,13 @@ public struct ConeBeam3D: LinearOperator {
             }
         }
         return result
+    }
+}
+
+extension ConeBeam3D {
+    /// One `RayScratch` per thread of the shared pool.
+    fileprivate static func scratch(_ volume: VolumeGeometry) -> [RayScratch] {
+        (0..<ThreadPool.shared.threadCount).map { _ in RayScratch(planes: max(volume.depth, volume.height, volume.width)) }
     }
 }
 
@@ -120,8 +131,7 @@ private struct ViewFrame: Sendable {
         var seen = Set<Int>()
         for row in 0..<geometry.detectorRows where seen.count < 3 {
             for column in 0..<geometry.detectorColumns {
-                let m = absolute(Self.direction(beam, source, firstCell + Double(column) * columnStep + Double(row) * rowStep))
-                seen.insert(m.x >= m.y && m.x >= m.z ? 0 : (m.y >= m.z ? 1 : 2))
+                seen.insert(JosephRay3D.mainAxis(Self.direction(beam, source, firstCell + Double(column) * columnStep + Double(row) * rowStep)))
             }
         }
         axes = seen.sorted()
@@ -129,6 +139,12 @@ private struct ViewFrame: Sendable {
 
     private static func direction(_ beam: ConeBeamGeometry.Beam, _ source: SIMD3<Double>, _ cell: SIMD3<Double>) -> SIMD3<Double> {
         beam == .cone ? cell - source : source
+    }
+
+    /// The main axis of the ray of detector cell (row, column).
+    @inline(__always)
+    func axis(row: Int, column: Int) -> Int {
+        JosephRay3D.mainAxis(Self.direction(beam, source, firstCell + Double(column) * columnStep + Double(row) * rowStep))
     }
 
     /// The ray of detector cell (row, column), or nil when it misses the volume.

@@ -16,7 +16,7 @@ struct PlaneLayout {
         fitsInt32 = depth * height * width < Int(Int32.max)
     }
 
-    /// Whether every voxel index fits in 32 bits (the vector path's index type).
+    /// Whether every voxel index fits in 32 bits (then `prepare` computes indices as `SIMD8<Int32>`).
     let fitsInt32: Bool
 }
 
@@ -35,8 +35,7 @@ struct JosephRay3D {
     /// The ray through `point` along `direction` (both in voxel-index coordinates, x y z), of
     /// world length `worldLength` per unit of `direction`'s parameter; nil when it misses.
     init?(point p: SIMD3<Double>, direction q: SIMD3<Double>, worldLength: Double, depth: Int, height: Int, width: Int) {
-        let magnitude = absolute(q)
-        let axis = magnitude.x >= magnitude.y && magnitude.x >= magnitude.z ? 0 : (magnitude.y >= magnitude.z ? 1 : 2)
+        let magnitude = absolute(q), axis = Self.mainAxis(q)
         guard magnitude[axis] > 0 else { return nil }
         let (ia, ib) = axis == 0 ? (1, 2) : (axis == 1 ? (0, 2) : (0, 1))
         let layout = PlaneLayout(axis: axis, depth: depth, height: height, width: width)
@@ -57,6 +56,13 @@ struct JosephRay3D {
         } else {
             interior = nil
         }
+    }
+
+    /// The axis of the largest |component| of `q` (the first of equals).
+    @inline(__always)
+    static func mainAxis(_ q: SIMD3<Double>) -> Int {
+        let m = absolute(q)
+        return m.x >= m.y && m.x >= m.z ? 0 : (m.y >= m.z ? 1 : 2)
     }
 
     /// The whole k with `lower < start + slope·k < upper`.
@@ -96,55 +102,16 @@ struct JosephRay3D {
     }
 
     /// The weighted line integral over the planes in `range` (a part of `planes`).
-    func integral(of volume: UnsafePointer<Float>, layout: PlaneLayout, range: ClosedRange<Int>) -> Float {
+    func integral(of volume: UnsafePointer<Float>, layout: PlaneLayout, range: ClosedRange<Int>, scratch: RayScratch) -> Float {
         let (before, inner, after) = parts(of: range)
         var sum = edgeSum(volume, layout, before) + edgeSum(volume, layout, after)
-        let (sa, sb) = (layout.strideA, layout.strideB)
-        var k = inner.lowerBound
-        if layout.fitsInt32 {
-            // Eight planes at a time: positions, corners and weights as vectors, the four corner
-            // values loaded lane by lane.
-            var total = SIMD8<Float>()
-            let (ps, a32, b32) = (Int32(layout.planeStride), Int32(sa), Int32(sb))
-            while k + 8 <= inner.upperBound {
-                let (base, wa, wb) = interiorCorners(k, ps: ps, sa: a32, sb: b32)
-                let p0 = volume + Int(base[0]), p1 = volume + Int(base[1]), p2 = volume + Int(base[2]), p3 = volume + Int(base[3])
-                let p4 = volume + Int(base[4]), p5 = volume + Int(base[5]), p6 = volume + Int(base[6]), p7 = volume + Int(base[7])
-                @inline(__always) func corner(_ offset: Int) -> SIMD8<Float> {
-                    SIMD8(p0[offset], p1[offset], p2[offset], p3[offset], p4[offset], p5[offset], p6[offset], p7[offset])
-                }
-                let v00 = corner(0), v10 = corner(sa), v01 = corner(sb), v11 = corner(sa + sb)
-                let near = v00 + wa * (v10 - v00), far = v01 + wa * (v11 - v01)
-                total += near + wb * (far - near)
-                k += 8
-            }
-            sum += total.sum()
-        }
-        for k in k..<inner.upperBound {
-            let (base, wa, wb) = interiorCorner(k, layout)
-            let v00 = volume[base], v10 = volume[base + sa], v01 = volume[base + sb], v11 = volume[base + sa + sb]
-            let near = v00 + wa * (v10 - v00), far = v01 + wa * (v11 - v01)
-            sum += near + wb * (far - near)
+        if !inner.isEmpty {
+            let pairs = layout.strideA == 1
+            prepare(inner, layout, pairs: pairs, into: scratch)
+            sum += Self.gather(volume, layout, pairs: pairs, count: inner.count, scratch)
         }
         return sum * weight
     }
-
-    private static let lanes = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
-    /// 1.5·2²³: adding it to a float in (−2²², 2²²) gives a float of spacing 1, so the sum is
-    /// rounded to a whole number, and that number sits in the low mantissa bits.
-    private static let magic = SIMD8<Float>(repeating: magicScalar)
-    private static let magicScalar: Float = 12_582_912
-
-    /// A whole number w with 0 ≤ x − w ≤ 1 for each lane of x in [0, 2²²) (x − ½ rounded).
-    @inline(__always)
-    private static func wholeBelow(_ x: SIMD8<Float>) -> SIMD8<Float> { (x - 0.5 + magic) - magic }
-
-    /// The lanes of `x` (whole numbers in (−2²², 2²²)) as integers, read from the mantissa bits.
-    @inline(__always)
-    private static func integer(_ x: SIMD8<Float>) -> SIMD8<Int32> {
-        unsafeBitCast(x + magic, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
-    }
-    private static let laneIndices = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
 
     /// The interpolated samples of the planes `range`, near the volume's faces.
     private func edgeSum(_ volume: UnsafePointer<Float>, _ layout: PlaneLayout, _ range: Range<Int>) -> Float {
@@ -153,62 +120,14 @@ struct JosephRay3D {
         return sum
     }
 
-    /// Adds `value`·weight, spread with the bilinear weights, into the planes in `range`. Each
-    /// sample's weights are computed the same way on the vector and the scalar path, so the result
-    /// does not depend on where `range` starts.
-    func spread(_ value: Float, into volume: UnsafeMutablePointer<Float>, layout: PlaneLayout, range: ClosedRange<Int>) {
+    /// Adds `value`·weight, spread with the bilinear weights, into the planes in `range`.
+    func spread(_ value: Float, into volume: UnsafeMutablePointer<Float>, layout: PlaneLayout, range: ClosedRange<Int>,
+                scratch: RayScratch) {
         let scaled = value * weight
         let (before, inner, after) = parts(of: range)
         for k in before { edgeCorners(k, layout) { index, w in volume[index] += w * scaled } }
-        let (sa, sb) = (layout.strideA, layout.strideB)
-        var k = inner.lowerBound
-        if layout.fitsInt32 {
-            let (ps, a32, b32) = (Int32(layout.planeStride), Int32(sa), Int32(sb))
-            let spread = SIMD8<Float>(repeating: scaled)
-            while k + 8 <= inner.upperBound {
-                let (base, wa, wb) = interiorCorners(k, ps: ps, sa: a32, sb: b32)
-                let near = spread * (1 - wb), far = spread * wb
-                let (w00, w10, w01, w11) = (near * (1 - wa), near * wa, far * (1 - wa), far * wa)
-                @inline(__always) func put(_ lane: Int) {
-                    let b = volume + Int(base[lane])
-                    b[0] += w00[lane]
-                    b[sa] += w10[lane]
-                    b[sb] += w01[lane]
-                    b[sa + sb] += w11[lane]
-                }
-                put(0); put(1); put(2); put(3); put(4); put(5); put(6); put(7)
-                k += 8
-            }
-        }
-        for k in k..<inner.upperBound {
-            let (base, wa, wb) = interiorCorner(k, layout)
-            let near = scaled * (1 - wb), far = scaled * wb
-            volume[base] += near * (1 - wa)
-            volume[base + sa] += near * wa
-            volume[base + sb] += far * (1 - wa)
-            volume[base + sa + sb] += far * wa
-        }
+        scatter(inner, layout, scale: scaled, into: volume, indices: scratch.indices)
         for k in after { edgeCorners(k, layout) { index, w in volume[index] += w * scaled } }
-    }
-
-    /// The first corner of the sample on plane k (neighbours clamped inside, which interior
-    /// samples never need) and its weights, rounded exactly as `interiorCorners` rounds them.
-    @inline(__always)
-    private func interiorCorner(_ k: Int, _ layout: PlaneLayout) -> (Int, Float, Float) {
-        let fa = Float(k) * da + a0, fb = Float(k) * db + b0
-        let ra = min(max(((fa - 0.5) + Self.magicScalar) - Self.magicScalar, 0), Float(layout.countA - 2))
-        let rb = min(max(((fb - 0.5) + Self.magicScalar) - Self.magicScalar, 0), Float(layout.countB - 2))
-        return (k * layout.planeStride + Int(ra) * layout.strideA + Int(rb) * layout.strideB, fa - ra, fb - rb)
-    }
-
-    /// The first corners and weights of the samples on planes k…k+7 (all interior).
-    @inline(__always)
-    private func interiorCorners(_ k: Int, ps: Int32, sa: Int32, sb: Int32) -> (SIMD8<Int32>, SIMD8<Float>, SIMD8<Float>) {
-        let kf = SIMD8<Float>(repeating: Float(k)) + Self.lanes
-        let fa = kf * da + a0, fb = kf * db + b0
-        let ra = Self.wholeBelow(fa), rb = Self.wholeBelow(fb)
-        let base = (SIMD8<Int32>(repeating: Int32(k)) &+ Self.laneIndices) &* ps &+ Self.integer(ra) &* sa &+ Self.integer(rb) &* sb
-        return (base, fa - ra, fb - rb)
     }
 
     /// Calls `body(index, weight)` for each of the four neighbours of the sample on plane k that
@@ -218,10 +137,12 @@ struct JosephRay3D {
         let fa = a0 + da * Float(k), fb = b0 + db * Float(k)
         let fla = fa.rounded(.down), flb = fb.rounded(.down)
         let ia = Int(fla), ib = Int(flb), wa = fa - fla, wb = fb - flb
-        for (stepB, weightB) in [(0, 1 - wb), (1, wb)] where ib + stepB >= 0 && ib + stepB < layout.countB {
-            for (stepA, weightA) in [(0, 1 - wa), (1, wa)] where ia + stepA >= 0 && ia + stepA < layout.countA {
-                body(k * layout.planeStride + (ia + stepA) * layout.strideA + (ib + stepB) * layout.strideB, weightA * weightB)
-            }
-        }
+        let base = k * layout.planeStride + ia * layout.strideA + ib * layout.strideB
+        let a = (ia >= 0 && ia < layout.countA, ia >= -1 && ia + 1 < layout.countA)
+        let b = (ib >= 0 && ib < layout.countB, ib >= -1 && ib + 1 < layout.countB)
+        if b.0 && a.0 { body(base, (1 - wa) * (1 - wb)) }
+        if b.0 && a.1 { body(base + layout.strideA, wa * (1 - wb)) }
+        if b.1 && a.0 { body(base + layout.strideB, (1 - wa) * wb) }
+        if b.1 && a.1 { body(base + layout.strideA + layout.strideB, wa * wb) }
     }
 }
