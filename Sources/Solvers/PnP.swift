@@ -52,10 +52,14 @@ public struct PnP: Sendable {
     public let settings: PnPSettings
     /// The step γ in use.
     public let step: Double
+    /// ‖A‖² behind the step (nil with a fixed `step_size`).
+    public let normSquared: Double?
 
-    /// A solver; with no fixed step it estimates ‖A‖² by a seeded power iteration on the normal
-    /// operator (that estimate is `normSquared`).
-    public init(fidelity: any DataFidelity, denoiser: any Denoiser, settings: PnPSettings) throws {
+    /// A solver; with no fixed step it uses `knownNormSquared` (‖A‖² of this very fidelity, e.g.
+    /// from an earlier run on the same data) or estimates ‖A‖² by a seeded power iteration on the
+    /// normal operator.
+    public init(fidelity: any DataFidelity, denoiser: any Denoiser, settings: PnPSettings,
+                knownNormSquared: Double? = nil) throws {
         guard settings.valueRange.upperBound > settings.valueRange.lowerBound else {
             throw TensorError.invalidArgument("PnP value range: expected lower < upper, got \(settings.valueRange)")
         }
@@ -71,8 +75,10 @@ public struct PnP: Sendable {
         if let fixed = settings.stepSize {
             guard fixed > 0, fixed.isFinite else { throw TensorError.invalidArgument("step_size: expected a positive number, got \(fixed)") }
             step = fixed
+            normSquared = nil
         } else {
-            let norm = try PnP.normSquared(of: fidelity)
+            let norm = try knownNormSquared ?? PnP.normSquared(of: fidelity)
+            normSquared = norm
             // A zero operator has no scale: the reference then uses a raw step of 1.
             step = settings.stepSizeScale / (norm > 0 ? norm : 1)
         }

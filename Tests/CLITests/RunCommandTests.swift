@@ -86,6 +86,25 @@ struct RunCommandTests {
         }
     }
 
+    @Test("runs on the same data estimate ‖A‖² once: the second takes it from operator_norms.json; other data estimate again")
+    func normCache() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let text = Self.experiment(iterations: 1).replacingOccurrences(of: "denoiser_sigma: 0.001", with: "denoiser_sigma: [0.001, 0.002]")
+        let config = try Self.write(text, in: folder)
+        let result = try CLI.run(["run", config, "--output", output, "--threads", "1"])
+        #expect(result.status == 0, "\(result.error)")
+        let records = try CLI.runFolders(output).map(Self.record)
+        #expect(records.count == 2)
+        let norms = records.compactMap { $0["norm_squared"] as? Double }
+        #expect(norms.count == 2 && norms[0] == norms[1] && norms[0] > 0, "\(norms)")
+        #expect(records.filter { $0["norm_squared_cached"] as? Bool == true }.count == 1)
+        #expect(FileManager.default.fileExists(atPath: output + "/operator_norms.json"))
+        let other = try Self.write(Self.experiment(iterations: 1).replacingOccurrences(of: "num_angles: 20", with: "num_angles: 24"), in: folder)
+        #expect(try CLI.run(["run", other, "--output", output, "--threads", "1"]).status == 0)
+        let fresh = try CLI.runFolders(output).map(Self.record).filter { ($0["norm_squared"] as? Double) != norms[0] }
+        #expect(fresh.count == 1 && fresh.first?["norm_squared_cached"] == nil)
+    }
+
     @Test("a run writes run.json, one CSV row per iteration, the reconstruction and the figure; a re-run skips it")
     func runAndSkip() throws {
         let folder = try CLI.temporaryFolder(), output = folder + "/results"

@@ -10,15 +10,8 @@ struct DRUNet3DFixture: Decodable {
     struct Model: Decodable {
         let file: String
     }
-    struct Case: Decodable {
-        let name: String
-        let model: String
-        let sigma: [Float]
-        let input: String
-        let output: String
-    }
     let models: [String: Model]
-    let cases: [Case]
+    let cases: [DRUNetFixture.Case]
 
     static func load() throws -> DRUNet3DFixture {
         try JSONDecoder().decode(DRUNet3DFixture.self,

@@ -55,7 +55,13 @@ public enum PnPRunner {
         let isRoot = communicator.rank == 0
         let setupStart = Stopwatch.now()
         let built = try RunProblem(spec: spec, communicator: communicator)
-        let solver = try PnP(fidelity: built.fidelity, denoiser: built.denoiser, settings: built.settings)
+        // Rank 0 looks the norm up; one all-reduce tells every rank whether to estimate it.
+        let norms = OperatorNormCache(runFolder: folder), normKey = OperatorNormCache.key(spec, source: built.dataSource)
+        var known = [isRoot ? norms.value(for: normKey) ?? 0 : 0]
+        try communicator.allReduce(&known, .max)
+        let solver = try PnP(fidelity: built.fidelity, denoiser: built.denoiser, settings: built.settings,
+                             knownNormSquared: known[0] > 0 ? known[0] : nil)
+        if isRoot, known[0] == 0, let norm = solver.normSquared { try norms.store(norm, for: normKey) }
         var x = try solver.initialImage(built.initialisation, fbp: built.filteredBackProjection)
         let initial = x
         record.setup_seconds = Stopwatch.now() - setupStart
@@ -65,6 +71,8 @@ public enum PnPRunner {
         record.data_source = built.dataSource
         record.operators = built.operatorDescription
         record.step_size = solver.step
+        record.norm_squared = solver.normSquared
+        record.norm_squared_cached = known[0] > 0 ? true : nil
         if isRoot {
             record.initial_psnr = try score(x, built).psnr
             try record.write(to: recordPath)

@@ -30,9 +30,11 @@ public struct RunRecordFile: Codable, Sendable {
     public var data_source: String?
     /// Windows of the tiled denoiser per call, over all ranks (nil when it is not tiled).
     public var tile_windows: Int?
-    /// The step γ and, when it was estimated, ‖A‖².
+    /// The step γ and, when it was estimated, ‖A‖² (`norm_squared_cached`: taken from an earlier
+    /// run on the same data in this output folder, `operator_norms.json`).
     public var step_size: Double?
     public var norm_squared: Double?
+    public var norm_squared_cached: Bool?
     /// Quality of the initial image and of the last iterate.
     public var initial_psnr: Double?
     public var final_psnr: Double?
