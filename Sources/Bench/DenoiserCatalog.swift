@@ -14,6 +14,11 @@ public enum DenoiserCatalog {
     public struct Choice {
         public let model: DRUNet
         public let source: String
+
+        /// The model for volumes, by the reference benchmark's 2-D → 3-D rule.
+        public var converted: (DRUNet3D, String) {
+            (DRUNet3D(converting: model), source + ", converted to 3-D (the benchmark's 2-D→3-D rule)")
+        }
     }
 
     /// `weights` (a `.pth`/`.safetensors` file) when given; otherwise model `name`:
@@ -66,8 +71,7 @@ public enum DenoiserCatalog {
     public static func resolveVolume(runWeights: String, channels: Int) throws -> (model: DRUNet3D, source: String) {
         switch runWeights {
         case "drunet", "bundled", "random", "official":
-            let flat = try resolve(runWeights: runWeights, channels: channels)
-            return (DRUNet3D(converting: flat.model), flat.source + ", converted to 3-D (the benchmark's 2-D→3-D rule)")
+            return try resolve(runWeights: runWeights, channels: channels).converted
         default:
             return (try DRUNet3D(contentsOf: runWeights), "3-D DRUNet from \(runWeights) (2-D checkpoints converted by the benchmark's rule)")
         }

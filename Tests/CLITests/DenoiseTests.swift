@@ -23,6 +23,27 @@ struct DenoiseTests {
         #expect(error <= 1e-4, "max abs error \(error)")
     }
 
+    @Test("a volume .npy [D, H, W] through a 2-D checkpoint (converted to 3-D) gives PyTorch's output; tiled volumes too")
+    func volume() throws {
+        let folder = try CLI.temporaryFolder()
+        let input = try NPY.read(path: "\(Self.fixtures)/case3d_gray6x13x21_input.npy")
+        try NPY.write(try input.reshaped([6, 13, 21]), to: "\(folder)/volume.npy")
+        let result = try CLI.run(["denoise", "--weights", "\(Self.fixtures)/drunet_small_gray.pth", "--sigma", "0.1",
+                                  "\(folder)/volume.npy", "\(folder)/out.npy"])
+        #expect(result.status == 0, "\(result.error)")
+        let output = try NPY.read(path: "\(folder)/out.npy")
+        let expected = try NPY.read(path: "\(Self.fixtures)/case3d_gray6x13x21_output.npy")
+        #expect(output.shape == [6, 13, 21])
+        let error = zip(output.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 1
+        #expect(error <= 1e-4, "max abs error \(error)")
+        let tiled = try CLI.run(["denoise", "--weights", "\(Self.fixtures)/drunet_small_gray.safetensors", "--sigma", "0.1",
+                                 "--patch", "4,8,8", "--overlap", "1,2,2", "--max-batch", "2", "\(folder)/volume.npy", "\(folder)/tiled.npy"])
+        #expect(tiled.status == 0, "\(tiled.error)")
+        #expect(try NPY.read(path: "\(folder)/tiled.npy").shape == [6, 13, 21])
+        let bad = try CLI.run(["denoise", "--model", "bundled", "--sigma", "0.1", "--patch", "4,8", "\(folder)/volume.npy", "\(folder)/x.npy"])
+        #expect(bad.status != 0 && bad.error.contains("--patch"))
+    }
+
     @Test("PNG in, tiled, PNG out")
     func pngTiled() throws {
         let folder = try CLI.temporaryFolder()
