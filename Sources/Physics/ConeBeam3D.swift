@@ -34,21 +34,62 @@ public struct ConeBeam3D: LinearOperator {
         var result = Tensor(shape: rangeShape(batch: batch, channels: channels))
         let layouts = (0..<3).map { PlaneLayout(axis: $0, depth: volume.depth, height: volume.height, width: volume.width) }
         let scratch = Self.scratch(volume)
-        defer { scratch.forEach { $0.deallocate() } }
+        let forwardTiles = (0..<ThreadPool.shared.threadCount).map { _ in
+            UnsafeMutablePointer<ForwardTileRay>.allocate(capacity: Self.tileRows * Self.tileColumns)
+        }
+        defer {
+            scratch.forEach { $0.deallocate() }
+            forwardTiles.forEach { $0.deallocate() }
+        }
         result.withUnsafeMutableBufferPointer { output in
             x.withUnsafeBufferPointer { input in
                 for item in 0..<(batch * channels) {
                     let source = input.baseAddress! + item * volume.count
                     let target = output.baseAddress! + item * rows * viewCount * columns
-                    parallelFor(viewCount * rows) { task, participant in
-                        let (view, row) = (task / rows, task % rows)
-                        let line = target + (row * viewCount + view) * columns
-                        for column in 0..<columns {
-                            guard let ray = frames[view].ray(row: row, column: column, volume: volume), let planes = ray.planes else {
-                                line[column] = 0
-                                continue
+                    // Tiles of neighbouring detector cells, their rays' interiors run chunk by chunk,
+                    // so that the voxels they share stay in cache between rays.
+                    let rowTiles = (rows + Self.tileRows - 1) / Self.tileRows
+                    parallelFor(viewCount * rowTiles) { task, participant in
+                        let view = task / rowTiles, firstRow = (task % rowTiles) * Self.tileRows
+                        let tile = forwardTiles[participant], work = scratch[participant]
+                        for firstColumn in stride(from: 0, to: columns, by: Self.tileColumns) {
+                            var count = 0
+                            for row in firstRow..<min(firstRow + Self.tileRows, rows) {
+                                for column in firstColumn..<min(firstColumn + Self.tileColumns, columns) {
+                                    let cell = target + (row * viewCount + view) * columns + column
+                                    guard let ray = frames[view].ray(row: row, column: column, volume: volume), let planes = ray.planes else {
+                                        cell.pointee = 0
+                                        continue
+                                    }
+                                    let (edges, inner) = ray.edges(of: source, layout: layouts[ray.axis], range: planes)
+                                    if inner.isEmpty {
+                                        cell.pointee = edges * ray.weight
+                                        continue
+                                    }
+                                    tile[count] = ForwardTileRay(ray: ray, inner: inner, edges: edges, cell: cell, total: .zero, other: .zero)
+                                    count += 1
+                                }
                             }
-                            line[column] = ray.integral(of: source, layout: layouts[ray.axis], range: planes, scratch: scratch[participant])
+                            var start = 0, busy = count > 0
+                            while busy {
+                                busy = false
+                                for n in 0..<count {
+                                    let lower = tile[n].inner.lowerBound + start, upper = tile[n].inner.upperBound
+                                    guard lower < upper else { continue }
+                                    busy = true
+                                    let part = lower..<min(lower + Self.chunk, upper), ray = tile[n].ray
+                                    let layout = layouts[ray.axis], pairs = layout.strideA == 1
+                                    ray.prepare(part, layout, pairs: pairs, into: work)
+                                    JosephRay3D.gatherBlocks(source, layout, pairs: pairs, count: part.count, work, &tile[n].total, &tile[n].other)
+                                    if part.upperBound == upper {
+                                        var sum = tile[n].edges
+                                        sum += JosephRay3D.gatherTail(source, layout, pairs: pairs, count: part.count, work,
+                                                                      (tile[n].total + tile[n].other).sum())
+                                        tile[n].cell.pointee = sum * ray.weight
+                                    }
+                                }
+                                start += Self.chunk
+                            }
                         }
                     }
                 }
@@ -102,6 +143,12 @@ public struct ConeBeam3D: LinearOperator {
 }
 
 extension ConeBeam3D {
+    /// Rays are run in tiles of `tileRows×tileColumns` detector cells of one view, `chunk` planes
+    /// of every ray of a tile at a time.
+    static var tileRows: Int { 8 }
+    static var tileColumns: Int { 8 }
+    static var chunk: Int { 32 }
+
     /// One `RayScratch` per thread of the shared pool.
     fileprivate static func scratch(_ volume: VolumeGeometry) -> [RayScratch] {
         (0..<ThreadPool.shared.threadCount).map { _ in RayScratch(planes: max(volume.depth, volume.height, volume.width)) }
@@ -156,4 +203,14 @@ private struct ViewFrame: Sendable {
         return JosephRay3D(point: beam == .cone ? source : cell, direction: q, worldLength: (world * world).sum().squareRoot(),
                            depth: volume.depth, height: volume.height, width: volume.width)
     }
+}
+
+/// A ray of a forward tile: its interior planes, the sum of its edge samples, its detector cell,
+/// and the accumulators of its interior blocks so far.
+private struct ForwardTileRay {
+    let ray: JosephRay3D
+    let inner: Range<Int>
+    let edges: Float
+    let cell: UnsafeMutablePointer<Float>
+    var total: SIMD8<Float>, other: SIMD8<Float>
 }

@@ -100,8 +100,17 @@ extension JosephRay3D {
     /// Σ weight · value over the `count` samples prepared in `scratch`.
     @inline(__always)
     static func gather(_ volume: UnsafePointer<Float>, _ layout: PlaneLayout, pairs: Bool, count: Int, _ scratch: RayScratch) -> Float {
-        let (sa, sb) = (layout.strideA, layout.strideB)
         var total = SIMD8<Float>(), other = SIMD8<Float>()
+        gatherBlocks(volume, layout, pairs: pairs, count: count, scratch, &total, &other)
+        return gatherTail(volume, layout, pairs: pairs, count: count, scratch, (total + other).sum())
+    }
+
+    /// Adds the whole blocks of eight of the `count` samples prepared in `scratch` into the two
+    /// accumulators.
+    @inline(__always)
+    static func gatherBlocks(_ volume: UnsafePointer<Float>, _ layout: PlaneLayout, pairs: Bool, count: Int, _ scratch: RayScratch,
+                             _ total: inout SIMD8<Float>, _ other: inout SIMD8<Float>) {
+        let (sa, sb) = (layout.strideA, layout.strideB)
         for block in 0..<(count / 8) {
             let i = scratch.indices + 8 * block
             let w = UnsafeRawPointer(scratch.weights + 32 * block)
@@ -125,7 +134,14 @@ extension JosephRay3D {
                 other = other.addingProduct(corner(sb), weights(2)).addingProduct(corner(sa + sb), weights(3))
             }
         }
-        var sum = (total + other).sum()
+    }
+
+    /// `sum` plus the samples after the last whole block of the `count` prepared in `scratch`.
+    @inline(__always)
+    static func gatherTail(_ volume: UnsafePointer<Float>, _ layout: PlaneLayout, pairs: Bool, count: Int, _ scratch: RayScratch,
+                           _ sum: Float) -> Float {
+        let (sa, sb) = (layout.strideA, layout.strideB)
+        var sum = sum
         for n in (count & ~7)..<count {
             let (o00, o10, o01, o11) = RayScratch.offsets(n & 7, pairs: pairs)
             let w = scratch.weights + 32 * (n >> 3), p = volume + scratch.indices[n]

@@ -113,6 +113,14 @@ struct JosephRay3D {
         return sum * weight
     }
 
+    /// `integral` split for running a tile of rays chunk by chunk: the sum of the samples near the
+    /// faces in `range`, and the interior planes of `range`, whose samples `prepare` and
+    /// `gatherBlocks`/`gatherTail` add in the same order as `integral`.
+    func edges(of volume: UnsafePointer<Float>, layout: PlaneLayout, range: ClosedRange<Int>) -> (sum: Float, inner: Range<Int>) {
+        let (before, inner, after) = parts(of: range)
+        return (edgeSum(volume, layout, before) + edgeSum(volume, layout, after), inner)
+    }
+
     /// The interpolated samples of the planes `range`, near the volume's faces.
     private func edgeSum(_ volume: UnsafePointer<Float>, _ layout: PlaneLayout, _ range: Range<Int>) -> Float {
         var sum: Float = 0
