@@ -92,7 +92,7 @@ public struct HTMLReport {
             let tiled = run.isTiled
             let status = run.record.status + (run.record.error.map { ": " + $0 } ?? "")
             let cells = ["\(run.processes)",
-                         tiled ? "\(solver["patch_size"].map { "\($0)" } ?? "")/\(solver["overlap"].map { "\($0)" } ?? "")" : "–",
+                         tiled ? "\(solver["patch_size"]?.sizes ?? "")/\(solver["overlap"]?.sizes ?? "")" : "–",
                          tiled ? solver["max_batch_size"].map { "\($0)" } ?? "0" : "–", "\(run.record.iterations)",
                          number(run.record.initial_psnr, 2), number(run.record.final_psnr, 2), number(run.record.final_ssim, 3),
                          number(run.record.solver_seconds, 1), number(run.record.peak_rss_mb_max_rank ?? run.record.peak_rss_mb, 0), status]

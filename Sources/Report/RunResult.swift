@@ -81,7 +81,7 @@ public struct RunResult: Sendable {
     /// Whether the denoiser ran in tiles (`distribute_denoiser` with a patch size).
     public var isTiled: Bool {
         guard case .flag(true) = record.spec.solver_parameters["distribute_denoiser"] else { return false }
-        return (record.spec.solver_parameters["patch_size"]?.number ?? 0) > 0
+        return record.spec.solver_parameters["patch_size"]?.numbers?.allSatisfy { $0 > 0 } ?? false
     }
 
     /// Tiles of the denoiser per iteration over all ranks (1 when it is not tiled): as the run
@@ -132,6 +132,21 @@ public enum JSONScalar: Decodable, Sendable, CustomStringConvertible {
 
     /// The value as a number, when it is one.
     public var number: Double? { if case let .number(value) = self { value } else { nil } }
+
+    /// A number as one value, a list of numbers as its values (per-axis tile sizes); else nil.
+    public var numbers: [Double]? {
+        switch self {
+        case let .number(value): [value]
+        case let .list(values): values.allSatisfy { $0.number != nil } && !values.isEmpty ? values.compactMap(\.number) : nil
+        default: nil
+        }
+    }
+
+    /// `8×256×256` for a list, the value itself otherwise.
+    public var sizes: String {
+        guard case let .list(values) = self else { return description }
+        return values.map(\.description).joined(separator: "×")
+    }
 }
 
 /// One CSV row: its numeric fields by column name (empty fields absent).

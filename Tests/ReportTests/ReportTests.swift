@@ -79,6 +79,25 @@ struct ReportTests {
         #expect(charts[1].contains("windows per batch 1, windows per second 5") && charts[1].contains("windows per batch 25, windows per second 10"))
     }
 
+    @Test("3-D tiles: per-axis lists count as tiled, the table shows 8×256×256/2×16×16, the recorded window count wins")
+    func volumeTiles() throws {
+        let root = try temporaryFolder()
+        for (name, batch) in [("a", 10), ("b", 2)] {
+            try writeRun(in: root, name: name, processes: 2, batch: batch, gradient: 1, denoise: 4)
+            let path = root + "/\(name)/run.json"
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+                .replacingOccurrences(of: "\"patch_size\": 0, \"overlap\": 32", with: "\"patch_size\": [8, 256, 256], \"overlap\": [2, 16, 16]")
+                .replacingOccurrences(of: "\"distribute_denoiser\": false", with: "\"distribute_denoiser\": true")
+                .replacingOccurrences(of: "\"iterations\": 3,", with: "\"iterations\": 3, \"tile_windows\": 20,")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let runs = RunResult.loadAll(in: root)
+        #expect(runs.map(\.isTiled) == [true, true] && runs.map(\.windows) == [20, 20])
+        let page = HTMLReport(title: "t", runs: runs).html()
+        #expect(page.contains("<td>8×256×256/2×16×16</td>"), "tiles column")
+        #expect(ReportSections(runs: runs).batchSize().count == 2)
+    }
+
     @Test("time breakdown: steps without their collectives, all collectives, and the rest of the wall time")
     func breakdown() throws {
         let root = try temporaryFolder()
