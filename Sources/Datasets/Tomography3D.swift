@@ -13,9 +13,10 @@ import Tensor
 /// Otherwise the built-in synthetic default, a 3-D Shepp–Logan-type phantom
 /// (`EllipsoidPhantom.sheppLogan3D`) of `img_size³` voxels, or the middle D slices of the N³ volume
 /// for `img_size` `[D, N, N]`, on a walnut-like circular orbit of 1200 views over 360° (the
-/// walnut's distances and physical size, the detector's 972×768 cells scaled by N/501). With `use_dataset_sinogram` the measurements are the phantom's exact line
-/// integrals (not produced by the model, like measured data); otherwise they are `A x` of the
-/// voxelised phantom.
+/// walnut's distances and physical size, the detector's 972×768 cells scaled by N/501). With
+/// `use_dataset_sinogram` the measurements are the phantom's exact line integrals over the volume
+/// (not produced by the model, like measured data); otherwise they are `A x` of the voxelised
+/// phantom.
 public struct Tomography3D: Sendable, Equatable {
     public static let name = "tomography_3d"
     /// Views of the full synthetic scan.
