@@ -102,8 +102,10 @@ public struct ConeBeam3D: LinearOperator {
         try adjoint(y, slabs: ThreadPool.shared.threadCount)
     }
 
-    /// The adjoint with the planes of each main axis cut into `slabs` parts, one per task (the
-    /// result is the same for every count: each voxel sums its rays in the same order).
+    /// The adjoint with the planes of each main axis cut into `slabs` parts, one per task. One
+    /// parallel phase per main axis spans every view, so the threads meet at up to three barriers
+    /// instead of one per view and axis. Each voxel sums its rays in the same order (axis, view,
+    /// row, column) for every slab count, so the result is the same bit for bit.
     func adjoint(_ y: Tensor, slabs requested: Int) throws -> Tensor {
         let (batch, channels) = try check(y, against: rangeShape, role: "\(geometry.beam) beam adjoint input")
         let volume = geometry.volume, rows = geometry.detectorRows, columns = geometry.detectorColumns
@@ -118,12 +120,14 @@ public struct ConeBeam3D: LinearOperator {
                 for item in 0..<(batch * channels) {
                     let target = output.baseAddress! + item * volume.count
                     let source = input.baseAddress! + item * rows * viewCount * columns
-                    for view in 0..<viewCount {
-                        for axis in frames[view].axes {
-                            let planes = layouts[axis].planes
-                            let parts = min(slabs, planes)
-                            parallelFor(parts) { slab, participant in
-                                let mine = (slab * planes / parts)...((slab + 1) * planes / parts - 1)
+                    for axis in 0..<3 {
+                        let views = (0..<viewCount).filter { frames[$0].axes.contains(axis) }
+                        guard !views.isEmpty else { continue }
+                        let planes = layouts[axis].planes
+                        let parts = min(slabs, planes)
+                        parallelFor(parts) { slab, participant in
+                            let mine = (slab * planes / parts)...((slab + 1) * planes / parts - 1)
+                            for view in views {
                                 for row in 0..<rows {
                                     let line = source + (row * viewCount + view) * columns
                                     for column in 0..<columns where line[column] != 0 && frames[view].axis(row: row, column: column) == axis {
