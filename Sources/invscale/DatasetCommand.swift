@@ -58,8 +58,7 @@ struct Tomography3DCommand: ParsableCommand {
         guard let beam = ["conebeam": ConeBeamGeometry.Beam.cone, "parallel3d": .parallel][geometryType] else {
             throw ValidationError("--geometry-type: expected conebeam or parallel3d, got '\(geometryType)'")
         }
-        let size = try imgSize.contains(",") ? IntegerList.parse(imgSize, count: 3, option: "--img-size")
-            : IntegerList.parse(imgSize, count: 1, option: "--img-size")
+        let size = try IntegerList.parse(imgSize, counts: [1, 3], minimum: 1, option: "--img-size")
         let dataset = try Tomography3D(imgSize: size, numOperators: numOperators, numProjections: numProjections,
                                        geometryType: beam, useDatasetSinogram: useDatasetSinogram, dataDirectory: dataDir)
         print("source: \(dataset.source)")

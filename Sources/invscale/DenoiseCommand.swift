@@ -28,13 +28,9 @@ struct DenoiseCommand: ParsableCommand {
         _ = try sizes(overlap, "--overlap")
     }
 
-    /// One value, or three for volumes; all ≥ 0.
+    /// One value, or three (D,H,W) for volumes; all ≥ 0.
     private func sizes(_ text: String, _ option: String) throws -> [Int] {
-        let values = text.split(separator: ",").map { Int($0.filter { !$0.isWhitespace }) }
-        guard values.count == 1 || values.count == 3, values.allSatisfy({ ($0 ?? -1) >= 0 }) else {
-            throw ValidationError("\(option): expected one integer ≥ 0, or D,H,W for volumes, got '\(text)'")
-        }
-        return values.map { $0! }
+        try IntegerList.parse(text, counts: [1, 3], minimum: 0, option: option)
     }
 
     func run() throws {

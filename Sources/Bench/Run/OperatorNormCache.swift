@@ -20,16 +20,19 @@ struct OperatorNormCache {
         return ([spec.dataset] + parameters + ["source=\(source)", "invscale=\(InvScaleVersion.current)"]).joined(separator: "|")
     }
 
-    /// The cached ‖A‖² for `key`, if any (an unreadable file counts as empty).
+    /// The cached entries (an unreadable file counts as empty).
+    private func entries() -> [String: Double] {
+        FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) } ?? [:]
+    }
+
+    /// The cached ‖A‖² for `key`, if any.
     func value(for key: String) -> Double? {
-        guard let data = FileManager.default.contents(atPath: path),
-              let entries = try? JSONDecoder().decode([String: Double].self, from: data) else { return nil }
-        return entries[key].flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+        entries()[key].flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
     }
 
     /// Adds `value` for `key` (rewriting the file atomically).
     func store(_ value: Double, for key: String) throws {
-        var entries = (FileManager.default.contents(atPath: path)).flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) } ?? [:]
+        var entries = entries()
         entries[key] = value
         try FileSystem.writeJSON(entries, to: path)
     }

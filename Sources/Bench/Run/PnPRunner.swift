@@ -56,27 +56,27 @@ public enum PnPRunner {
         let setupStart = Stopwatch.now()
         let built = try RunProblem(spec: spec, communicator: communicator)
         // Rank 0 looks the norm up; one all-reduce tells every rank whether to estimate it.
-        let norms = OperatorNormCache(runFolder: folder), normKey = OperatorNormCache.key(spec, source: built.dataSource)
+        let norms = OperatorNormCache(runFolder: folder), normKey = OperatorNormCache.key(spec, source: built.data.source)
         var known = [isRoot ? norms.value(for: normKey) ?? 0 : 0]
         try communicator.allReduce(&known, .max)
-        let solver = try PnP(fidelity: built.fidelity, denoiser: built.denoiser, settings: built.settings,
+        let solver = try PnP(fidelity: built.data.fidelity, denoiser: built.denoiser, settings: built.settings,
                              knownNormSquared: known[0] > 0 ? known[0] : nil)
         if isRoot, known[0] == 0, let norm = solver.normSquared { try norms.store(norm, for: normKey) }
-        var x = try solver.initialImage(built.initialisation, fbp: built.filteredBackProjection)
+        var x = try solver.initialImage(built.initialisation, fbp: built.data.filteredBackProjection)
         let initial = x
         record.setup_seconds = Stopwatch.now() - setupStart
         record.setup_comm_seconds = communicator.takeCommunicationSeconds()
         record.denoiser = built.denoiserDescription
         record.tile_windows = built.tileWindows
-        record.data_source = built.dataSource
-        record.operators = built.operatorDescription
+        record.data_source = built.data.source
+        record.operators = built.data.operatorDescription
         record.step_size = solver.step
         record.norm_squared = solver.normSquared
         record.norm_squared_cached = known[0] > 0 ? true : nil
         if isRoot {
             record.initial_psnr = try score(x, built).psnr
             try record.write(to: recordPath)
-            try built.writePreview(folder + "/" + previewFile)
+            try built.data.writePreview(folder + "/" + previewFile)
         }
 
         let csv = try CSVAppender(path: folder + "/" + metricsFile(rank: communicator.rank), columns: IterationRecord.columns)
@@ -132,7 +132,7 @@ public enum PnPRunner {
             let scores = try score(image, built)
             return NumberText.fixed(scores.psnr, digits: 2) + " dB · SSIM " + NumberText.fixed(scores.ssim, digits: 3)
         }
-        try ComparisonFigure.write(truth: built.groundTruth, initial: initial, reconstruction: x, range: built.valueRange,
+        try ComparisonFigure.write(truth: built.data.groundTruth, initial: initial, reconstruction: x, range: built.data.valueRange,
                                    initialCaption: ["start: " + built.initialisation.rawValue, try caption(initial)],
                                    reconstructionCaption: ["after \(record.iterations) iterations", try caption(x)],
                                    to: folder + "/comparison.png")
@@ -142,10 +142,10 @@ public enum PnPRunner {
 
     /// PSNR, SSIM and MSE over the dataset's value range.
     static func score(_ x: Tensor, _ problem: RunProblem) throws -> (psnr: Double, ssim: Double, mse: Double) {
-        let (low, high) = (Double(problem.valueRange.lowerBound), Double(problem.valueRange.upperBound))
-        return (try peakSignalToNoiseRatio(x, problem.groundTruth, maxPixel: high, minPixel: low)[0],
-                try structuralSimilarity(x, problem.groundTruth, maxPixel: high, minPixel: low)[0],
-                try meanSquaredError(x, problem.groundTruth)[0])
+        let (low, high) = (Double(problem.data.valueRange.lowerBound), Double(problem.data.valueRange.upperBound))
+        return (try peakSignalToNoiseRatio(x, problem.data.groundTruth, maxPixel: high, minPixel: low)[0],
+                try structuralSimilarity(x, problem.data.groundTruth, maxPixel: high, minPixel: low)[0],
+                try meanSquaredError(x, problem.data.groundTruth)[0])
     }
 }
 

@@ -5,28 +5,17 @@ import Physics
 import Solvers
 import Tensor
 
-/// Builds what a PnP run needs from its RunSpec, on one rank of `communicator`: the ground truth,
-/// the data fidelity (this rank's operators only with `distribute_physics` on several processes),
-/// the FBP start, the denoiser (tiled with `distribute_denoiser`, its tiles spread over the
-/// processes) and the solver settings.
+/// Builds what a PnP run needs from its RunSpec, on one rank of `communicator`: the dataset's part
+/// (`RunData`: ground truth, data fidelity, FBP/FDK start, preview), the denoiser (tiled with
+/// `distribute_denoiser`, its tiles spread over the processes) and the solver settings.
 struct RunProblem {
-    let groundTruth: Tensor
-    let valueRange: ClosedRange<Float>
-    let fidelity: any DataFidelity
-    /// The filtered back-projection of all the data (an all-reduce of partial ones when the
-    /// operators are distributed).
-    let filteredBackProjection: () throws -> Tensor
+    /// The dataset's part on this rank.
+    let data: RunData
     let denoiser: any Denoiser
     /// A sentence saying which denoiser runs (weights, tiling).
     let denoiserDescription: String
     /// Windows per denoiser call over all ranks, when the denoiser is tiled.
     let tileWindows: Int?
-    /// Which operators this rank holds, e.g. "operators 1, 3 of 4" (all of them without distribution).
-    let operatorDescription: String
-    /// Where the data come from, in words.
-    let dataSource: String
-    /// Writes the dataset preview (ground truth beside the whole sinogram) as a PNG at the path.
-    let writePreview: (String) throws -> Void
     let settings: PnPSettings
     let initialisation: PnPInitialisation
 
@@ -34,11 +23,7 @@ struct RunProblem {
         let solver = RunParameters(spec.solverParameters)
         let device = try solver.string("device")
         guard device == "cpu" else { throw RunError.notBuilt("device \(device) (the GPU backend)") }
-        let data = try RunData(spec: spec, communicator: communicator)
-        (groundTruth, valueRange, fidelity) = (data.groundTruth, data.valueRange, data.fidelity)
-        (filteredBackProjection, operatorDescription, writePreview) =
-            (data.filteredBackProjection, data.operatorDescription, data.writePreview)
-        dataSource = data.source
+        data = try RunData(spec: spec, communicator: communicator)
         let processes = communicator.size
         let method = try solver.string("init_method")
         guard let start = PnPInitialisation(rawValue: method) else {
@@ -47,14 +32,14 @@ struct RunProblem {
         initialisation = start
         settings = PnPSettings(denoiserSigma: Float(try solver.double("denoiser_sigma") ?? 0.05),
                                stepSize: try solver.double("step_size"), stepSizeScale: try solver.double("step_size_scale") ?? 0.99,
-                               relaxation: try solver.double("denoiser_lambda_relaxation"), valueRange: valueRange)
+                               relaxation: try solver.double("denoiser_lambda_relaxation"), valueRange: data.valueRange)
         var base: any Denoiser, description: String
         switch try solver.string("denoiser") {
         case "tv":
             let iterations = try solver.int("tv_iterations")
             base = try TotalVariationDenoiser(iterations: iterations)
             description = "TV proximal denoiser, \(iterations) dual iterations"
-        case "drunet" where groundTruth.rank == 5:
+        case "drunet" where data.groundTruth.rank == 5:
             (base, description) = try DenoiserCatalog.resolveVolume(runWeights: solver.string("denoiser_weights"), channels: 1)
         case "drunet":
             let choice = try DenoiserCatalog.resolve(runWeights: solver.string("denoiser_weights"), channels: 1)
@@ -66,7 +51,7 @@ struct RunProblem {
         var windows: Int?
         if solver.values["distribute_denoiser"]?.boolValue == true, patch.allSatisfy({ $0 > 0 }) {
             let batch = try solver.int("max_batch_size")
-            windows = try Tiling(shape: groundTruth.shape, patchSize: patch, overlap: overlap).patches.count
+            windows = try Tiling(shape: data.groundTruth.shape, patchSize: patch, overlap: overlap).patches.count
             description += ", tiles \(patch.map(String.init).joined(separator: "×")) overlap \(overlap.map(String.init).joined(separator: "×")) batch \(batch)"
             if processes > 1 {
                 let gatherName = try solver.string("tile_gather")
