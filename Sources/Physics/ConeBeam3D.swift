@@ -13,10 +13,19 @@ import Tensor
 public struct ConeBeam3D: LinearOperator {
     public let geometry: ConeBeamGeometry
     private let frames: [ViewFrame]
+    /// Per view, its plane sweep (`SweepView`) or nil when its rays run one by one.
+    let sweeps: [SweepView?]
 
     public init(geometry: ConeBeamGeometry) {
+        self.init(geometry: geometry, sweeping: true)
+    }
+
+    /// The operator; without `sweeping`, every ray runs one by one (`JosephRay3D`), which tests
+    /// compare the plane sweeps (`SweepView`) with.
+    init(geometry: ConeBeamGeometry, sweeping: Bool) {
         self.geometry = geometry
-        frames = geometry.views.map { ViewFrame(view: $0, geometry: geometry) }
+        frames = geometry.views.map { ViewFrame(view: $0, geometry: geometry, sweeping: sweeping) }
+        sweeps = frames.map(\.sweep)
     }
 
     public func domainShape(batch: Int, channels: Int) -> [Int] {
@@ -30,15 +39,16 @@ public struct ConeBeam3D: LinearOperator {
     public func apply(_ x: Tensor) throws -> Tensor {
         let (batch, channels) = try check(x, against: domainShape, role: "\(geometry.beam) beam forward input")
         let volume = geometry.volume, rows = geometry.detectorRows, columns = geometry.detectorColumns
-        let viewCount = frames.count
+        let viewCount = frames.count, rayViews = (0..<viewCount).filter { sweeps[$0] == nil }
         var result = Tensor(shape: rangeShape(batch: batch, channels: channels))
         let layouts = (0..<3).map { PlaneLayout(axis: $0, depth: volume.depth, height: volume.height, width: volume.width) }
-        let scratch = Self.scratch(volume)
+        let scratch = Self.scratch(volume), sweepScratch = sweeps.contains { $0 != nil } ? self.sweepScratch() : []
         let forwardTiles = (0..<ThreadPool.shared.threadCount).map { _ in
             UnsafeMutablePointer<ForwardTileRay>.allocate(capacity: Self.tileRows * Self.tileColumns)
         }
         defer {
             scratch.forEach { $0.deallocate() }
+            sweepScratch.forEach { $0.deallocate() }
             forwardTiles.forEach { $0.deallocate() }
         }
         result.withUnsafeMutableBufferPointer { output in
@@ -48,9 +58,10 @@ public struct ConeBeam3D: LinearOperator {
                     let target = output.baseAddress! + item * rows * viewCount * columns
                     // Tiles of neighbouring detector cells, their rays' interiors run chunk by chunk,
                     // so that the voxels they share stay in cache between rays.
+                    sweepForward(source, scratch: sweepScratch, into: target)
                     let rowTiles = (rows + Self.tileRows - 1) / Self.tileRows
-                    parallelFor(viewCount * rowTiles) { task, participant in
-                        let view = task / rowTiles, firstRow = (task % rowTiles) * Self.tileRows
+                    parallelFor(rayViews.count * rowTiles) { task, participant in
+                        let view = rayViews[task / rowTiles], firstRow = (task % rowTiles) * Self.tileRows
                         let tile = forwardTiles[participant], work = scratch[participant]
                         for firstColumn in stride(from: 0, to: columns, by: Self.tileColumns) {
                             var count = 0
@@ -114,19 +125,25 @@ public struct ConeBeam3D: LinearOperator {
         let layouts = (0..<3).map { PlaneLayout(axis: $0, depth: volume.depth, height: volume.height, width: volume.width) }
         let slabs = max(1, requested)
         let scratch = Self.scratch(volume)
-        defer { scratch.forEach { $0.deallocate() } }
+        let sweepScratch = sweeps.contains { $0 != nil } ? self.sweepScratch() : []
+        defer {
+            scratch.forEach { $0.deallocate() }
+            sweepScratch.forEach { $0.deallocate() }
+        }
         result.withUnsafeMutableBufferPointer { output in
             y.withUnsafeBufferPointer { input in
                 for item in 0..<(batch * channels) {
                     let target = output.baseAddress! + item * volume.count
                     let source = input.baseAddress! + item * rows * viewCount * columns
                     for axis in 0..<3 {
-                        let views = (0..<viewCount).filter { frames[$0].axes.contains(axis) }
-                        guard !views.isEmpty else { continue }
+                        let views = (0..<viewCount).filter { frames[$0].sweep == nil && frames[$0].axes.contains(axis) }
+                        let swept = axis < 2 && sweeps.contains { $0.map { !$0.blocks[axis].isEmpty } ?? false }
+                        guard !views.isEmpty || swept else { continue }
                         let planes = layouts[axis].planes
                         let parts = min(slabs, planes)
                         parallelFor(parts) { slab, participant in
                             let mine = (slab * planes / parts)...((slab + 1) * planes / parts - 1)
+                            if swept { sweepBackproject(source, axis: axis, planes: mine, scratch: sweepScratch[participant], into: target) }
                             for view in views {
                                 for row in 0..<rows {
                                     let line = source + (row * viewCount + view) * columns
@@ -169,8 +186,10 @@ private struct ViewFrame: Sendable {
     let columnStep: SIMD3<Double>, rowStep: SIMD3<Double>
     let voxelSize: SIMD3<Double>
     let axes: [Int]
+    /// The view's plane sweep, when it qualifies; its rays then never run one by one.
+    let sweep: SweepView?
 
-    init(view: DetectorView, geometry: ConeBeamGeometry) {
+    init(view: DetectorView, geometry: ConeBeamGeometry, sweeping: Bool) {
         let volume = geometry.volume
         beam = geometry.beam
         voxelSize = volume.voxelSize
@@ -186,6 +205,8 @@ private struct ViewFrame: Sendable {
             }
         }
         axes = seen.sorted()
+        sweep = sweeping ? SweepView(beam: beam, source: source, firstCell: firstCell, columnStep: columnStep, rowStep: rowStep,
+                                     voxelSize: voxelSize, axes: axes, volume: volume, columns: geometry.detectorColumns) : nil
     }
 
     private static func direction(_ beam: ConeBeamGeometry.Beam, _ source: SIMD3<Double>, _ cell: SIMD3<Double>) -> SIMD3<Double> {
