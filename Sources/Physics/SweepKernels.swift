@@ -9,8 +9,8 @@ extension SweepStep {
                  into output: UnsafeMutablePointer<Float>, rowStride: Int) {
         interpolateAcross(plane, lines: lines, window: window)
         let padding = Self.padding
-        chunks { from, to, lo in
-            guard let lo else {
+        chunks { from, to, window in
+            guard let (lo, wide) = window else {
                 for r in from...to {
                     let (iz, w) = Self.floors(z0, dz, r)
                     var v0 = SIMD8<Float>(), v1 = SIMD8<Float>()
@@ -22,13 +22,22 @@ extension SweepStep {
                 }
                 return
             }
+            guard wide else {
+                for r in from...to {
+                    let (iz, w) = Self.floors(z0, dz, r)
+                    let first = Int(iz[0]) + lo, row = lines + 8 * first
+                    // e = iz − first is 0 or 1.
+                    let m1 = LaneMask.bit(iz &- Int32(first), 0)
+                    let (r0, r1, r2) = (Self.load(row), Self.load(row + 8), Self.load(row + 16))
+                    let v0 = LaneMask.select(m1, r1, r0), v1 = LaneMask.select(m1, r2, r1)
+                    Self.add(((1 - w) * v0).addingProduct(w, v1), to: output + r * rowStride)
+                }
+                return
+            }
             for r in from...to {
                 let (iz, w) = Self.floors(z0, dz, r)
-                let first = Int(iz[0]) + lo, e = iz &- Int32(first)
-                let row = UnsafeRawPointer(lines + 8 * first)
-                let r0 = row.loadUnaligned(as: SIMD8<Float>.self), r1 = row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-                let r2 = row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
-                let r3 = row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+                let first = Int(iz[0]) + lo, e = iz &- Int32(first), row = lines + 8 * first
+                let (r0, r1, r2, r3) = (Self.load(row), Self.load(row + 8), Self.load(row + 16), Self.load(row + 24))
                 // e is 0, 1 or 2.
                 let m1 = LaneMask.bit(e, 0), m2 = LaneMask.bit(e, 1)
                 let v0 = LaneMask.select(m2, r2, LaneMask.select(m1, r1, r0)), v1 = LaneMask.select(m2, r3, LaneMask.select(m1, r2, r1))
@@ -44,8 +53,8 @@ extension SweepStep {
     func backproject(_ values: UnsafePointer<Float>, rowStride: Int, lines: UnsafeMutablePointer<Float>,
                      window: UnsafeMutablePointer<Float>, into plane: UnsafeMutablePointer<Float>) {
         let padding = Self.padding
-        chunks { from, to, lo in
-            guard let lo else {
+        chunks { from, to, window in
+            guard let (lo, wide) = window else {
                 for r in from...to {
                     let (iz, w) = Self.floors(z0, dz, r)
                     let value = LaneMask.keep(active, Self.load(values + r * rowStride))
@@ -55,6 +64,20 @@ extension SweepStep {
                         lines[8 * i + lane] += a[lane]
                         lines[8 * i + 8 + lane] += b[lane]
                     }
+                }
+                return
+            }
+            guard wide else {
+                for r in from...to {
+                    let (iz, w) = Self.floors(z0, dz, r)
+                    let value = LaneMask.keep(active, Self.load(values + r * rowStride))
+                    let (a, b) = ((1 - w) * value, w * value)
+                    let first = Int(iz[0]) + lo, row = lines + 8 * first
+                    // e = iz − first is 0 or 1.
+                    let m1 = LaneMask.bit(iz &- Int32(first), 0), m0 = ~m1
+                    Self.add(LaneMask.keep(m0, a), to: row)
+                    Self.add(LaneMask.keep(m1, a) + LaneMask.keep(m0, b), to: row + 8)
+                    Self.add(LaneMask.keep(m1, b), to: row + 16)
                 }
                 return
             }

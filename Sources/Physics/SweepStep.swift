@@ -95,9 +95,10 @@ struct SweepStep {
     /// Heights of rows `row` for the eight lanes, split as `z = iz + w` (w in [0, 1]).
     @inline(__always)
     static func floors(_ z0: SIMD8<Float>, _ dz: SIMD8<Float>, _ row: Int) -> (index: SIMD8<Int32>, weight: SIMD8<Float>) {
-        let z = z0.addingProduct(Float(row), dz)
-        let whole = JosephRay3D.wholeBelow(z)
-        return (JosephRay3D.integer(whole), z - whole)
+        // JosephRay3D.wholeBelow and .integer, sharing the rounded sum.
+        let z = z0.addingProduct(Float(row), dz), magic = JosephRay3D.magic
+        let rounded = (z - 0.5) + magic
+        return (unsafeBitCast(rounded, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self), z - (rounded - magic))
     }
 
     /// The window's weight vectors M_p (lane c: the weight of voxel `base + p` in column c's line),
@@ -116,10 +117,11 @@ struct SweepStep {
     }
 
     /// For the rows `from…to`, the offset `lo` such that every lane's `iz` lies in
-    /// `iz_0 + lo + {0, 1, 2}` (lane 0 is the reference), with the four line rows from `iz_0 + lo`
-    /// inside the buffer; nil when no such offset is certain (then the chunk runs lane by lane).
+    /// `iz_0 + lo + {0, 1, 2}` (lane 0 is the reference; `wide` false: in `iz_0 + lo + {0, 1}`),
+    /// with the four line rows from `iz_0 + lo` inside the buffer; nil when no such offset is
+    /// certain (then the chunk runs lane by lane).
     @inline(__always)
-    func window(from: Int, to: Int) -> Int? {
+    func window(from: Int, to: Int) -> (lo: Int, wide: Bool)? {
         let zs = z0.addingProduct(Float(from), dz), ze = z0.addingProduct(Float(to), dz)
         var lo = 0, hi = 0
         for lane in 1..<8 where !(z0[lane] == z0[0] && dz[lane] == dz[0]) {
@@ -132,12 +134,12 @@ struct SweepStep {
         guard hi - lo <= 2 else { return nil }
         let bs = Int(Self.floors(z0, dz, from).index[0]) + lo, be = Int(Self.floors(z0, dz, to).index[0]) + lo
         guard min(bs, be) >= -Self.padding, max(bs, be) + 3 <= depth + Self.padding - 1 else { return nil }
-        return lo
+        return (lo, hi - lo == 2)
     }
 
-    /// The chunks of `rows`: `body(from, to, lo)` with lo from `window`.
+    /// The chunks of `rows`: `body(from, to, window)` with the chunk's `window`.
     @inline(__always)
-    func chunks(_ body: (Int, Int, Int?) -> Void) {
+    func chunks(_ body: (Int, Int, (lo: Int, wide: Bool)?) -> Void) {
         var from = rows.lowerBound
         while from <= rows.upperBound {
             let to = min(from + Self.chunk - 1, rows.upperBound)
