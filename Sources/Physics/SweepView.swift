@@ -67,7 +67,11 @@ struct SweepView: Sendable {
             UnsafeRawPointer(coefficients + row.rawValue * columns + first).loadUnaligned(as: SIMD8<Float>.self)
         }
         let t = load(.beta).addingProduct(Float(row), SIMD8(repeating: gamma))
-        return load(.alpha).addingProduct(t, t).squareRoot() * load(.inverse)
+        // Lane by lane: SIMD8's squareRoot() calls sqrtf per lane; Float's is one instruction.
+        let squared = load(.alpha).addingProduct(t, t)
+        var root = SIMD8<Float>()
+        for lane in 0..<8 { root[lane] = squared[lane].squareRoot() }
+        return root * load(.inverse)
     }
 
     /// The Float ray weight of cell (`row`, `column`), by the same operations as `weights`.
