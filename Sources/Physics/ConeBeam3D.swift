@@ -7,9 +7,11 @@ import Tensor
 /// the shared thread pool and need only the volume, the projections and per-ray scalars.
 ///
 /// Shapes: volume `[B, C, D, H, W]` → projections `[B, C, R, V, U]` (detector rows, views,
-/// detector columns). The forward pass shares rays among threads by (view, detector row); the
-/// adjoint gives each thread its own slab of planes along the rays' main axis, so no two threads
-/// write the same voxel and the result does not depend on the thread count.
+/// detector columns). Views whose detector rows step along z (circular orbits) run as plane
+/// sweeps (`SweepView`), the others ray by ray (`JosephRay3D`); both compute the same samples. The
+/// forward pass shares views (and rows) among threads; the adjoint gives each thread its own slab
+/// of planes along the rays' main axis, so no two threads write the same voxel and the result does
+/// not depend on the thread count.
 public struct ConeBeam3D: LinearOperator {
     public let geometry: ConeBeamGeometry
     private let frames: [ViewFrame]
