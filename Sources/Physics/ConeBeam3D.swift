@@ -58,9 +58,9 @@ public struct ConeBeam3D: LinearOperator {
                 for item in 0..<(batch * channels) {
                     let source = input.baseAddress! + item * volume.count
                     let target = output.baseAddress! + item * rows * viewCount * columns
-                    // Tiles of neighbouring detector cells, their rays' interiors run chunk by chunk,
-                    // so that the voxels they share stay in cache between rays.
                     sweepForward(source, scratch: sweepScratch, into: target)
+                    // The other views: tiles of neighbouring detector cells, their rays' interiors run
+                    // chunk by chunk, so that the voxels they share stay in cache between rays.
                     let rowTiles = (rows + Self.tileRows - 1) / Self.tileRows
                     parallelFor(rayViews.count * rowTiles) { task, participant in
                         let view = rayViews[task / rowTiles], firstRow = (task % rowTiles) * Self.tileRows
@@ -117,8 +117,9 @@ public struct ConeBeam3D: LinearOperator {
 
     /// The adjoint with the planes of each main axis cut into `slabs` parts, one per task. One
     /// parallel phase per main axis spans every view, so the threads meet at up to three barriers
-    /// instead of one per view and axis. Each voxel sums its rays in the same order (axis, view,
-    /// row, column) for every slab count, so the result is the same bit for bit.
+    /// instead of one per view and axis. Each voxel sums its rays in the same order for every slab
+    /// count (axis; in it the sweep views by view, column block and row, then the other views by
+    /// view, row and column), so the result is the same bit for bit.
     func adjoint(_ y: Tensor, slabs requested: Int) throws -> Tensor {
         let (batch, channels) = try check(y, against: rangeShape, role: "\(geometry.beam) beam adjoint input")
         let volume = geometry.volume, rows = geometry.detectorRows, columns = geometry.detectorColumns
