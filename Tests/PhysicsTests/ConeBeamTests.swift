@@ -53,9 +53,10 @@ struct ConeBeamTests {
         }
     }
 
-    /// Circular scans whose views all qualify for plane sweeps: dense walnut-like rays (eight
-    /// columns within eight voxels), a wide fan (columns far apart, heights spread across a block),
-    /// the test cone, and a parallel beam; detector widths that are not multiples of eight.
+    /// Scans whose views all qualify for plane sweeps: dense walnut-like rays (eight columns within
+    /// eight voxels), a wide fan (columns far apart, heights spread across a block), the test cone,
+    /// a parallel beam, a one-slice volume with views at 45°, and views with rows stepping down and
+    /// columns right to left; detector widths that are not multiples of eight.
     static func sweepScans() throws -> [ConeBeamGeometry] {
         let angles = (0..<7).map { 51.4 * Double($0) + 3 }
         return [
@@ -65,6 +66,15 @@ struct ConeBeamTests {
             try Scans.circularCone(size: 16, views: 9, rows: 12, columns: 20),
             try ConeBeamGeometry.circularParallel(volume: Scans.volume(6, 11, 9), detectorRows: 8, detectorColumns: 17,
                                                   pixelPitch: (0.8, 1), anglesDegrees: [0, 30, 45, 90, 135, 170]),
+            try ConeBeamGeometry.circularCone(volume: Scans.volume(1, 12, 10), detectorRows: 5, detectorColumns: 19, pixelPitch: (1.9, 0.7),
+                                              sourceToAxis: 30, sourceToDetector: 60, anglesDegrees: [0, 45, 90, 200, 315]),
+            try ConeBeamGeometry(beam: .cone, volume: Scans.volume(9, 10, 13, voxel: SIMD3(1.1, 0.9, 1.4)), detectorRows: 14, detectorColumns: 21,
+                                 views: (0..<5).map { index in
+                let angle = 1.3 * Double(index) + 0.2, (s, c) = (sin(angle), cos(angle))
+                // Rows stepping down, columns right to left, the source off the mid-plane.
+                return DetectorView(source: SIMD3(28 * s, -28 * c, 3), detectorCentre: SIMD3(-22 * s, 22 * c, -1),
+                                    u: SIMD3(-c, -s, 0) * 1.6, v: SIMD3(0, 0, -1.3))
+            }),
         ]
     }
 
