@@ -25,11 +25,14 @@ let package = Package(
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
                        providers: [.apt(["libopenmpi-dev"])]),
 
+        // The bundled model files assembled into the executable (.incbin of Resources/weights/).
+        .target(name: "BundledWeights", cSettings: [.headerSearchPath("../../Resources/weights")]),
+
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "Formats", dependencies: ["Tensor", "CZlib", "CTIFF"]),
         .target(name: "Physics", dependencies: ["Tensor", "CFFTW"]),
         .target(name: "Metrics", dependencies: ["Tensor"]),
-        .target(name: "Denoisers", dependencies: ["Tensor", "Formats"]),
+        .target(name: "Denoisers", dependencies: ["Tensor", "Formats", "BundledWeights"]),
         .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats"]),
         .target(name: "Distributed", dependencies: ["Tensor", "Denoisers", "CMPI"]),
         .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers", "Distributed"]),

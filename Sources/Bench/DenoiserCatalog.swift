@@ -1,15 +1,8 @@
 import Denoisers
 import Formats
-import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Finds the denoiser a user asked for: a weights file, or a model name.
 public enum DenoiserCatalog {
-    /// File name of the bundled small grey DRUNet (trained by `tools/train_denoiser.py`).
-    public static let bundledFile = "drunet_bundled_gray.safetensors"
-
     /// A loaded model and a sentence saying where it came from.
     public struct Choice {
         public let model: DRUNet
@@ -38,10 +31,7 @@ public enum DenoiserCatalog {
             return Choice(model: bundled.model,
                           source: "\(bundled.source) (official weights not in the cache: invscale weights fetch \(entry.name))")
         case "bundled":
-            guard let path = bundledPath() else {
-                throw FormatError(file: bundledFile, "bundled model not found (looked in Resources/weights above the executable and in share/invscale/weights); pass --weights FILE or run invscale weights fetch drunet-gray")
-            }
-            return Choice(model: try DRUNet(contentsOf: path), source: "bundled small DRUNet \(path)")
+            return Choice(model: try DRUNet.bundled(), source: "bundled small DRUNet (\(DRUNet.bundledFile), embedded in the executable)")
         case "random":
             let configuration = try DRUNetConfiguration(inputChannels: channels, outputChannels: channels)
             return Choice(model: try DRUNet.random(configuration: configuration), source: "full-size DRUNet with random weights")
@@ -75,23 +65,5 @@ public enum DenoiserCatalog {
         default:
             return (try DRUNet3D(contentsOf: runWeights), "3-D DRUNet from \(runWeights) (2-D checkpoints converted by the benchmark's rule)")
         }
-    }
-
-    /// The bundled weights: `Resources/weights/<file>` in a folder above the executable (a build
-    /// inside the repository), or `share/invscale/weights/<file>` beside an installed `bin/`.
-    static func bundledPath() -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard length > 0 else { return nil }
-        var folder = URL(fileURLWithPath: String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self))
-            .deletingLastPathComponent()
-        let installed = folder.deletingLastPathComponent().appendingPathComponent("share/invscale/weights/\(bundledFile)").path
-        if access(installed, R_OK) == 0 { return installed }
-        for _ in 0..<6 {
-            let candidate = folder.appendingPathComponent("Resources/weights/\(bundledFile)").path
-            if access(candidate, R_OK) == 0 { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return nil
     }
 }

@@ -7,8 +7,8 @@ import Tensor
 /// (`WinogradConvolution3x3`); the others (DRUNet's head with its σ channel, a grey tail) use
 /// im2col: rows of the output are computed in bands, a band's im2col matrix (one row per pixel,
 /// the 3×3 or 3×3×3 neighbourhood's channels side by side) is multiplied by the weights with a
-/// single-threaded GEMM, and bands run in parallel. Band sizes depend only on the layer's size,
-/// so results do not depend on the thread count.
+/// single-threaded GEMM, and bands run in parallel. A band holds rows of one item, and every item
+/// is cut the same way, so results depend neither on the thread count nor on the batch.
 struct Convolution3x3 {
     /// How the convolution is computed.
     enum Algorithm {
@@ -63,31 +63,35 @@ struct Convolution3x3 {
                                                       accumulate: accumulate, relu: relu, workspace: workspace)
         }
         let (h, w, cin, cout, depth) = (input.height, input.width, inputChannels, outputChannels, input.depth)
-        let k = kernelDepth * 9 * cin, stackedRows = input.rows, plane = h * w * cin
-        let rowsPerBand = max(1, min(h, Convolution3x3.bandBytes / (4 * w * k)))
-        let bands = (stackedRows + rowsPerBand - 1) / rowsPerBand
-        let scratch = workspace.buffer(4, count: rowsPerBand * w * k * ThreadPool.shared.threadCount, of: Float.self)
+        let k = kernelDepth * 9 * cin, plane = h * w * cin
+        // Bands are rows of one item, cut the same way in every item: each item meets the same
+        // GEMM calls whatever else is in the batch (see `TileBands`).
+        let targetRows = max(1, min(h, Convolution3x3.bandBytes / (4 * w * k)))
+        let bandsPerItem = (h + targetRows - 1) / targetRows
+        let rowsPerBand = (h + bandsPerItem - 1) / bandsPerItem
+        let scratchStride = (rowsPerBand * w * k + 15) & ~15
+        let scratch = workspace.buffer(4, count: scratchStride * ThreadPool.shared.threadCount, of: Float.self)
         input.withPointer { x in
             output.withMutablePointer { y in
                 matrix.withUnsafeBufferPointer { weights in
-                    parallelFor(bands) { band, participant in
-                        let first = band * rowsPerBand, rows = min(rowsPerBand, stackedRows - first)
-                        let col = scratch + participant * rowsPerBand * w * k
+                    parallelFor(input.items * bandsPerItem) { band, participant in
+                        let (item, part) = band.quotientAndRemainder(dividingBy: bandsPerItem)
+                        let first = part * rowsPerBand, rows = min(rowsPerBand, h - first)
+                        let col = scratch + participant * scratchStride
                         for r in 0..<rows {
-                            let (item, row) = (first + r).quotientAndRemainder(dividingBy: h)
                             for dz in 0..<kernelDepth {
                                 // The plane dz − 1 away along the volume's depth (the item itself in 2-D).
                                 let offset = dz - kernelDepth / 2, source = item % depth + offset
                                 let target = col + r * w * k + dz * 9 * cin
                                 if source >= 0 && source < depth {
-                                    Convolution3x3.gatherRow(x + (item + offset) * plane, row: row, height: h, width: w,
+                                    Convolution3x3.gatherRow(x + (item + offset) * plane, row: first + r, height: h, width: w,
                                                              channels: cin, into: target, pixelStride: k)
                                 } else {
                                     for column in 0..<w { (target + column * k).initialize(repeating: 0, count: 9 * cin) }
                                 }
                             }
                         }
-                        let target = y + first * w * cout
+                        let target = y + (item * h + first) * w * cout
                         GEMM.serial(transposeA: false, transposeB: false, m: rows * w, n: cout, k: k,
                                     a: col, lda: k, b: weights.baseAddress!, ldb: cout,
                                     beta: accumulate ? 1 : 0, c: target, ldc: cout)

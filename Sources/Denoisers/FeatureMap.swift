@@ -55,9 +55,12 @@ struct FeatureMap {
 struct ScratchBuffers {
     private let buffers: [UnsafeMutablePointer<Float>]
 
-    /// `ThreadPool.shared.threadCount` buffers of `count` floats each.
+    /// `ThreadPool.shared.threadCount` buffers of `count` floats each, 64-byte aligned (a GEMM
+    /// operand then has the same alignment whichever thread gathers it).
     init(count: Int) {
-        buffers = (0..<ThreadPool.shared.threadCount).map { _ in .allocate(capacity: max(count, 1)) }
+        buffers = (0..<ThreadPool.shared.threadCount).map { _ in
+            UnsafeMutableRawPointer.allocate(byteCount: 4 * max(count, 1), alignment: 64).bindMemory(to: Float.self, capacity: max(count, 1))
+        }
     }
 
     subscript(participant: Int) -> UnsafeMutablePointer<Float> { buffers[participant] }

@@ -6,10 +6,11 @@ import Tensor
 ///
 /// The kernels are transformed at every application from the layer's im2col matrix (a few
 /// milliseconds; storing them would take 36/9 = 4× the weights, 520 MB for the full DRUNet). The
-/// output is computed in bands of tiles whose size depends only on the layer's shape, so results
-/// do not depend on the thread count. Per band: the input tiles are transformed in parallel, the
-/// 36 GEMMs run in parallel (each single-threaded), then the output tiles are transformed back in
-/// parallel with the optional accumulation and ReLU fused in. Channel counts must be multiples
+/// output is computed in bands of tiles (`TileBands`): every GEMM covers a chunk of one item whose
+/// size depends only on the item and the layer, so results depend neither on the thread count nor
+/// on the other items of the batch. Per band: the input tiles are transformed in parallel, the
+/// GEMMs (36 per chunk) run in parallel (each single-threaded), then the output tiles are
+/// transformed back in parallel with the optional accumulation and ReLU fused in. Channel counts must be multiples
 /// of 8 (`supports`).
 enum WinogradConvolution3x3 {
     /// Target size of one band's transformed input and output.
@@ -32,10 +33,11 @@ enum WinogradConvolution3x3 {
         let (h, w, cin) = (input.height, input.width, input.channels)
         let grid = TileGrid(height: h, width: w, items: input.items)
         let elements = WinogradF43.elements, threads = ThreadPool.shared.threadCount
-        let bandTiles = min(grid.count, max(minimumBandTiles, bandBytes / (4 * elements * (cin + cout))))
+        let plan = bands(grid, inputChannels: cin, outputChannels: cout)
+        let stride = plan.rowsPerBand
         let kernels = workspace.buffer(0, count: elements * cin * cout / 8, of: SIMD8<Float>.self)
-        let transformedInput = workspace.buffer(1, count: elements * bandTiles * cin / 8, of: SIMD8<Float>.self)
-        let transformedOutput = workspace.buffer(2, count: elements * bandTiles * cout / 8, of: SIMD8<Float>.self)
+        let transformedInput = workspace.buffer(1, count: elements * stride * cin / 8, of: SIMD8<Float>.self)
+        let transformedOutput = workspace.buffer(2, count: elements * stride * cout / 8, of: SIMD8<Float>.self)
         let blocks = workspace.buffer(3, count: 2 * elements * threads, of: SIMD8<Float>.self)
         matrix.withUnsafeBufferPointer { weights in
             transformKernels(weights.baseAddress!, inputChannels: cin, outputChannels: cout, into: kernels, blocks: blocks)
@@ -45,30 +47,42 @@ enum WinogradConvolution3x3 {
         let c = UnsafeMutableRawPointer(transformedOutput).assumingMemoryBound(to: Float.self)
         input.withPointer { x in
             output.withMutablePointer { y in
-                for first in stride(from: 0, to: grid.count, by: bandTiles) {
-                    let count = min(bandTiles, grid.count - first)
-                    let tasks = (count + tilesPerTask - 1) / tilesPerTask
-                    parallelFor(tasks) { task, participant in
-                        for local in (task * tilesPerTask)..<min(count, (task + 1) * tilesPerTask) {
-                            transformInput(x, grid: grid, tile: first + local, channels: cin, block: blocks + 2 * participant * elements,
-                                           into: transformedInput + local * cin / 8, elementStride: bandTiles * cin / 8)
+                for segments in plan.bands {
+                    // Tasks of at most `tilesPerTask` tiles, each within one segment.
+                    let tasks = segments.flatMap { segment in
+                        Swift.stride(from: 0, to: segment.count, by: tilesPerTask).map { (segment, $0) }
+                    }
+                    parallelFor(tasks.count) { task, participant in
+                        let (segment, start) = tasks[task]
+                        for local in start..<min(segment.count, start + tilesPerTask) {
+                            transformInput(x, grid: grid, tile: segment.firstTile + local, channels: cin,
+                                           block: blocks + 2 * participant * elements,
+                                           into: transformedInput + (segment.row + local) * cin / 8, elementStride: stride * cin / 8)
                         }
                     }
-                    parallelFor(elements) { e in
-                        GEMM.serial(transposeA: false, transposeB: false, m: count, n: cout, k: cin,
-                                    a: a + e * bandTiles * cin, lda: cin, b: u + e * cin * cout, ldb: cout,
-                                    c: c + e * bandTiles * cout, ldc: cout)
+                    parallelFor(elements * segments.count) { job in
+                        let (e, index) = job.quotientAndRemainder(dividingBy: segments.count)
+                        let segment = segments[index], row = e * stride + segment.row
+                        GEMM.serial(transposeA: false, transposeB: false, m: segment.count, n: cout, k: cin,
+                                    a: a + row * cin, lda: cin, b: u + e * cin * cout, ldb: cout, c: c + row * cout, ldc: cout)
                     }
-                    parallelFor(tasks) { task, participant in
-                        for local in (task * tilesPerTask)..<min(count, (task + 1) * tilesPerTask) {
-                            transformOutput(transformedOutput + local * cout / 8, elementStride: bandTiles * cout / 8,
-                                            block: blocks + 2 * participant * elements, grid: grid, tile: first + local,
+                    parallelFor(tasks.count) { task, participant in
+                        let (segment, start) = tasks[task]
+                        for local in start..<min(segment.count, start + tilesPerTask) {
+                            transformOutput(transformedOutput + (segment.row + local) * cout / 8, elementStride: stride * cout / 8,
+                                            block: blocks + 2 * participant * elements, grid: grid, tile: segment.firstTile + local,
                                             channels: cout, into: y, accumulate: accumulate, relu: relu)
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The bands of a layer: about `bandBytes` of transformed input and output, at least
+    /// `minimumBandTiles` tiles.
+    static func bands(_ grid: TileGrid, inputChannels cin: Int, outputChannels cout: Int) -> TileBands {
+        TileBands(grid: grid, targetTiles: max(minimumBandTiles, bandBytes / (4 * WinogradF43.elements * (cin + cout))))
     }
 
     /// `G g Gᵀ` of every kernel, as 36 matrices `[Cin, Cout]`: element (e, ci, co) at
@@ -174,6 +188,7 @@ enum WinogradConvolution3x3 {
 struct TileGrid {
     let height: Int
     let width: Int
+    let items: Int
     let columns: Int
     /// Tiles of one item.
     let perItem: Int
@@ -183,6 +198,7 @@ struct TileGrid {
     init(height: Int, width: Int, items: Int = 1) {
         self.height = height
         self.width = width
+        self.items = items
         columns = (width + 3) / 4
         perItem = ((height + 3) / 4) * columns
         count = items * perItem

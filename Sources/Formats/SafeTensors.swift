@@ -39,7 +39,8 @@ public enum SafeTensors {
         try bytes.withUnsafeBytes { try decode($0, name: name) }
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws -> NamedTensors {
+    /// Decodes safetensors bytes in memory (a mapped file, data embedded in the executable).
+    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws -> NamedTensors {
         let fail = { FormatError(file: name, $0) }
         var reader = ByteReader(bytes, context: "safetensors header", fail: fail)
         let length = try reader.length64("length")

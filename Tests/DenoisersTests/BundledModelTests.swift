@@ -12,7 +12,7 @@ struct BundledModelTests {
 
     /// PSNR of the noisy and the denoised held-out Shepp–Logan phantom (128², seeded noise).
     func psnrs(sigma: Float) throws -> (before: Double, after: Double) {
-        let model = try DRUNet(contentsOf: Self.weights)
+        let model = try DRUNet.bundled()
         let clean = try EllipsePhantom.modifiedSheppLogan.rasterize(size: 128)
         var noisy = NormalGenerator(seed: 2024).tensor(shape: clean.shape)
         noisy.scale(by: sigma)
@@ -21,6 +21,17 @@ struct BundledModelTests {
         let after = try peakSignalToNoiseRatio(model.denoise(noisy, sigma: [sigma]), clean)[0]
         print("bundled DRUNet, Shepp–Logan 128², σ = \(sigma): \(before) dB → \(after) dB (gain \(after - before) dB)")
         return (before, after)
+    }
+
+    @Test("the executable embeds Resources/weights/drunet_bundled_gray.safetensors byte for byte, and it loads as that file does")
+    func embedded() throws {
+        let file = try Data(contentsOf: URL(fileURLWithPath: Self.weights))
+        #expect(DRUNet.bundledBytes.count == file.count)
+        #expect(Data(DRUNet.bundledBytes) == file)
+        let (embedded, fromFile) = (try DRUNet.bundled(), try DRUNet(contentsOf: Self.weights))
+        #expect(embedded.configuration == fromFile.configuration)
+        let x = NormalGenerator(seed: 5).tensor(shape: [1, 1, 24, 24])
+        #expect(try embedded.denoise(x, sigma: [0.05]) == fromFile.denoise(x, sigma: [0.05]))
     }
 
     /// The second training run (75 minutes on 2 cores, identity start, see
