@@ -42,7 +42,8 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "invscale", dependencies: [
-            "Bench", "Distributed", "Report", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Tensor", "Formats", "Physics", "Metrics", "Denoisers", "Datasets", "Distributed", "Report", "Bench",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

@@ -66,6 +66,7 @@ public struct HTMLReport {
         if let first = dates.first { facts.append("started \(first)") }
         if let machine {
             facts.append("\(machine.cpu), \(machine.cores) cores" + (machine.memory_gib.map { ", \(NiceScale.format($0)) GiB" } ?? "") + " (\(machine.host))")
+            if let blas = machine.blas { facts.append(blas) }
         }
         if !versions.isEmpty { facts.append(versions) }
         return "<header><h1>\(SVGText.escape(title))</h1><p class=\"facts\">\(facts.map(SVGText.escape).joined(separator: " · "))</p></header>\n"

@@ -18,6 +18,8 @@ public struct RunResult: Sendable {
             public let cores: Int
             public let memory_gib: Double?
             public let host: String
+            /// The BLAS and its kernel (absent in older records).
+            public let blas: String?
         }
         public let spec: Spec
         public let label: String?

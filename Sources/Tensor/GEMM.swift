@@ -36,6 +36,19 @@ public enum GEMM {
     }
 }
 
+extension GEMM {
+    /// The BLAS in use and the kernel it picked for this CPU, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH
+    /// NO_AFFINITY MAX_THREADS=64, core Haswell": results are reproducible for one core, not
+    /// across cores (docs/determinism.md).
+    public static var library: String {
+        _ = ThreadPool.shared  // OpenBLAS set to one thread before it is asked anything
+        let config = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
+        let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+        let words = config.split(separator: " ").filter { $0.lowercased() != core.lowercased() }
+        return words.joined(separator: " ") + ", core " + core
+    }
+}
+
 extension Tensor {
     /// The matrix product of two rank-2 tensors `[m, k] × [k, n] → [m, n]`.
     public func matmul(_ other: Tensor) throws -> Tensor {

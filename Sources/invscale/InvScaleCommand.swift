@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bench
 
 /// The `invscale` command-line tool.
 @main
@@ -6,5 +7,5 @@ struct InvScaleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invscale",
         abstract: "Reconstruct and benchmark large-scale imaging inverse problems (CT) with plug-and-play solvers.",
-        subcommands: [RunCommand.self, ReportCommand.self, WorkerCommand.self, DatasetCommand.self, DataCommand.self, OperatorCommand.self, FBPCommand.self, MetricsCommand.self, DenoiseCommand.self, WeightsCommand.self, BenchCommand.self, DatasetsCatalogCommand.self, SolversCatalogCommand.self])
+        subcommands: [RunCommand.self, ReportCommand.self, WorkerCommand.self, DatasetCommand.self, DataCommand.self, OperatorCommand.self, FBPCommand.self, MetricsCommand.self, DenoiseCommand.self, WeightsCommand.self, BenchCommand.self, DatasetsCatalogCommand.self, SolversCatalogCommand.self, VersionCommand.self])
 }

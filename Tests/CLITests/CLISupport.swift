@@ -13,9 +13,11 @@ enum CLI {
         return bundle.appendingPathComponent("invscale")
     }
 
-    static func run(_ arguments: [String], executable: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], executable: URL? = nil, environment: [String: String] = [:],
+                    directory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable ?? binary
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         // Files rather than pipes: Foundation's pipe reads trap on EINTR on Linux.

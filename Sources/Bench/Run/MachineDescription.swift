@@ -1,14 +1,18 @@
 import FoundationEssentials
+import Tensor
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The machine a result was measured on: CPU model, cores, memory, host name.
+/// The machine a result was measured on: CPU model, cores, memory, host name, and the BLAS with
+/// the kernel it picked (results are bit-reproducible for one kernel, not across kernels).
 public struct MachineDescription: Codable, Sendable, Equatable {
     public let cpu: String
     public let cores: Int
     public let memory_gib: Double?
     public let host: String
+    /// `GEMM.library`; absent in records written before it was recorded.
+    public let blas: String?
 
     /// This machine (from `/proc/cpuinfo` and `/proc/meminfo` on Linux).
     public static var current: MachineDescription {
@@ -24,6 +28,7 @@ public struct MachineDescription: Codable, Sendable, Equatable {
         let host = gethostname(&name, name.count - 1) == 0
             ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
         return MachineDescription(cpu: field(cpuinfo, "model name") ?? "unknown", cores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
-                                  memory_gib: kibibytes.map { ($0 / 1_048_576 * 10).rounded() / 10 }, host: host)
+                                  memory_gib: kibibytes.map { ($0 / 1_048_576 * 10).rounded() / 10 }, host: host,
+                                  blas: GEMM.library)
     }
 }
