@@ -66,9 +66,8 @@ struct Convolution3x3 {
         let k = kernelDepth * 9 * cin, plane = h * w * cin
         // Bands are rows of one item, cut the same way in every item: each item meets the same
         // GEMM calls whatever else is in the batch (see `TileBands`).
-        let targetRows = max(1, min(h, Convolution3x3.bandBytes / (4 * w * k)))
-        let bandsPerItem = (h + targetRows - 1) / targetRows
-        let rowsPerBand = (h + bandsPerItem - 1) / bandsPerItem
+        let rowsPerBand = max(1, min(h, Convolution3x3.bandBytes / (4 * w * k)))
+        let bandsPerItem = (h + rowsPerBand - 1) / rowsPerBand
         let scratchStride = (rowsPerBand * w * k + 15) & ~15
         let scratch = workspace.buffer(4, count: scratchStride * ThreadPool.shared.threadCount, of: Float.self)
         input.withPointer { x in

@@ -3,10 +3,11 @@
 ///
 /// A BLAS may sum a row of `A·B` in an order that depends on the row's position in the call
 /// (OpenBLAS's Haswell and Zen kernels do: see docs/determinism.md). So every GEMM call here covers
-/// tiles of one item only, and an item's tiles are cut into `chunksPerItem` equal chunks whose size
-/// depends only on the item's tile count and the layer's target: each item meets the same calls —
-/// same shapes, strides and operand alignment — whether it is denoised alone, in any batch, or on
-/// any rank. Small items share a band (one pass of the three parallel phases) but not a call.
+/// tiles of one item only, and an item's tiles are cut into chunks of the layer's target size (the
+/// last one shorter), which depend only on the item's tile count and the layer: each item meets
+/// the same calls (shapes, strides, operand alignment) whether it is denoised alone, in any batch,
+/// or on any rank. Small items share a band (one pass of the three parallel phases) but not a
+/// call. A single item is cut as it was before this rule.
 struct TileBands {
     /// A run of consecutive tiles of one item, and the row where it starts in its band's matrices.
     struct Segment {
@@ -26,9 +27,8 @@ struct TileBands {
     /// Bands of about `targetTiles` tiles over the `grid`.
     init(grid: TileGrid, targetTiles: Int) {
         let target = max(1, targetTiles)
-        let chunksPerItem = (grid.perItem + target - 1) / target
-        let chunk = (grid.perItem + chunksPerItem - 1) / chunksPerItem
-        let capacity = TileBands.even(max(target, chunk))
+        let chunk = min(target, grid.perItem)
+        let capacity = TileBands.even(target)
         var bands: [[Segment]] = [], current: [Segment] = [], used = 0, widest = 0
         for item in 0..<grid.items {
             for start in stride(from: 0, to: grid.perItem, by: chunk) {
