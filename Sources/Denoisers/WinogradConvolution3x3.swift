@@ -10,13 +10,14 @@ import Tensor
 /// size depends only on the item and the layer, so results depend neither on the thread count nor
 /// on the other items of the batch. Per band: the input tiles are transformed in parallel, the
 /// GEMMs (36 per chunk) run in parallel (each single-threaded), then the output tiles are
-/// transformed back in parallel with the optional accumulation and ReLU fused in. Channel counts must be multiples
-/// of 8 (`supports`).
+/// transformed back in parallel with the optional accumulation and ReLU fused in. Channel counts
+/// must be multiples of 8 (`supports`).
 enum WinogradConvolution3x3 {
     /// Target size of one band's transformed input and output.
     static let bandBytes = 16 << 20
-    /// Smallest band (in tiles) when the layer has that many: it keeps each GEMM tall enough to
-    /// amortise the packing of its `[Cin, Cout]` operand.
+    /// Smallest band target (in tiles): it keeps the GEMMs of large items tall enough to amortise
+    /// the packing of their `[Cin, Cout]` operand (an item smaller than this gets one GEMM per
+    /// element of its own).
     static let minimumBandTiles = 256
     /// Tiles per task in the transform loops.
     static let tilesPerTask = 16

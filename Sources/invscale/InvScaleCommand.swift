@@ -1,5 +1,4 @@
 import ArgumentParser
-import Bench
 
 /// The `invscale` command-line tool.
 @main
