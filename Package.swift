@@ -28,21 +28,22 @@ let package = Package(
         // The bundled model files assembled into the executable (.incbin of Resources/weights/).
         .target(name: "BundledWeights", cSettings: [.headerSearchPath("../../Resources/weights")]),
 
+        .target(name: "SafeFiles"),
         .target(name: "Tensor", dependencies: ["CBLAS"]),
-        .target(name: "Formats", dependencies: ["Tensor", "CZlib", "CTIFF"]),
+        .target(name: "Formats", dependencies: ["Tensor", "SafeFiles", "CZlib", "CTIFF"]),
         .target(name: "Physics", dependencies: ["Tensor", "CFFTW"]),
         .target(name: "Metrics", dependencies: ["Tensor"]),
         .target(name: "Denoisers", dependencies: ["Tensor", "Formats", "BundledWeights"]),
         .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats"]),
         .target(name: "Distributed", dependencies: ["Tensor", "Denoisers", "CMPI"]),
         .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers", "Distributed"]),
-        .target(name: "Report", dependencies: []),
+        .target(name: "Report", dependencies: ["SafeFiles"]),
         .target(name: "Bench", dependencies: [
-            "Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics", "Solvers", "Distributed", "Report",
+            "Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics", "Solvers", "Distributed", "Report", "SafeFiles",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "invscale", dependencies: [
-            "Tensor", "Formats", "Physics", "Metrics", "Denoisers", "Datasets", "Distributed", "Report", "Bench",
+            "Tensor", "Formats", "Physics", "Metrics", "Denoisers", "Datasets", "Distributed", "Report", "Bench", "SafeFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -59,5 +60,6 @@ let package = Package(
         .testTarget(name: "SolversTests", dependencies: ["Solvers", "Datasets", "Metrics", "Distributed"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
     ]
 )

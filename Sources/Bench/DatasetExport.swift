@@ -1,6 +1,7 @@
 import Datasets
 import Formats
 import FoundationEssentials
+import SafeFiles
 import Tensor
 
 /// Writes a 2-D CT dataset to a folder: `ground_truth.npy`, `measurement_<k>.npy`,
@@ -38,10 +39,8 @@ public enum FileSystem {
     public static func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do {
-            try encoder.encode(value).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw FormatError(file: path, "cannot write file (\(error))")
-        }
+        let data: Data
+        do { data = try encoder.encode(value) } catch { throw FormatError(file: path, "cannot encode as JSON (\(error))") }
+        try FileWriter.write(data, to: path)
     }
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import SafeFiles
 
 /// Whole-file reads and atomic writes whose failures become a `FormatError` naming the path.
 enum FileIO {
@@ -12,12 +13,13 @@ enum FileIO {
         }
     }
 
-    /// Replaces the file at `path` with `data`, through a temporary file and a rename.
+    /// Writes `data` to `path` with `FileWriter` (a regular file replaced atomically, a link's
+    /// target written, a device or FIFO written through, never replaced).
     static func write(_ data: Data, to path: String) throws {
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw FormatError(file: path, "cannot write file (\(reason(error)))")
+            try FileWriter.write(data, to: path)
+        } catch let error as FileWriteError {
+            throw FormatError(file: path, error.problem)
         }
     }
 

@@ -7,10 +7,13 @@ import FoundationEssentials
 public struct HTMLReport {
     public let title: String
     public let runs: [RunResult]
+    /// Run folders whose run.json could not be read: listed, not hidden.
+    public let unreadable: [ReportError]
 
-    public init(title: String, runs: [RunResult]) {
+    public init(title: String, runs: [RunResult], unreadable: [ReportError] = []) {
         self.title = title
         self.runs = runs
+        self.unreadable = unreadable
     }
 
     /// The parts of the runs' labels ("a · b · c") that all runs share, and each run's other parts
@@ -30,6 +33,9 @@ public struct HTMLReport {
     /// The page.
     public func html() -> String {
         var body = header() + section("Runs", runTable())
+        if !unreadable.isEmpty {
+            body += section("Unreadable runs", "<ul>" + unreadable.map { "<li>\(SVGText.escape($0.description))</li>" }.joined() + "</ul>")
+        }
         let curves = runs.filter { !$0.rows.isEmpty }
         if !curves.isEmpty {
             body += section("PSNR", "<div class=\"grid\">" + chartBox(psnrChart(x: "iteration", label: "iteration"))

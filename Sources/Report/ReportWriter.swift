@@ -1,18 +1,24 @@
 import FoundationEssentials
+import SafeFiles
 
 /// Writes the report of a results folder: `report.html` (or the given file) and `summary.csv`
 /// (one row per run, for people who plot elsewhere).
 public enum ReportWriter {
-    /// Writes both files and returns their paths; throws when the folder holds no run.
+    /// Writes both files and returns their paths and the run folders that could not be read
+    /// (listed on the page too); throws when the folder holds no readable run.
     @discardableResult
-    public static func write(results: String, output: String? = nil, title: String? = nil) throws -> (html: String, csv: String) {
-        let runs = RunResult.loadAll(in: results)
-        guard !runs.isEmpty else { throw ReportError("\(results): no run folders (with run.json) to report on") }
+    public static func write(results: String, output: String? = nil, title: String? = nil)
+        throws -> (html: String, csv: String, unreadable: [ReportError]) {
+        let (runs, unreadable) = RunResult.scan(results)
+        guard !runs.isEmpty else {
+            let detail = unreadable.isEmpty ? "" : " (\(unreadable.count) unreadable: \(unreadable[0]))"
+            throw ReportError("\(results): no run folders (with run.json) to report on\(detail)")
+        }
         let html = output ?? results + "/report.html", csv = results + "/summary.csv"
-        let page = HTMLReport(title: title ?? "InvScale results: \(lastComponent(results))", runs: runs).html()
-        try Data(page.utf8).write(to: URL(fileURLWithPath: html))
-        try Data(summary(runs).utf8).write(to: URL(fileURLWithPath: csv))
-        return (html, csv)
+        let page = HTMLReport(title: title ?? "InvScale results: \(lastComponent(results))", runs: runs, unreadable: unreadable).html()
+        try FileWriter.write(text: page, to: html)
+        try FileWriter.write(text: summary(runs), to: csv)
+        return (html, csv, unreadable)
     }
 
     /// The columns of `summary.csv`.
@@ -37,8 +43,13 @@ public enum ReportWriter {
         return ([columns.joined(separator: ",")] + lines).joined(separator: "\n") + "\n"
     }
 
-    /// A CSV field, quoted when it holds a comma, a quote or a line break.
+    /// A CSV field, quoted when it holds a comma, a quote or a line break. A text that a
+    /// spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+    /// return, and is not a number) is quoted and prefixed with `'`, so it is shown, not run.
     static func csvField(_ text: String) -> String {
+        if let first = text.first, "=+-@\t\r".contains(first), Double(text) == nil {
+            return "\"'" + text.replacing("\"", with: "\"\"") + "\""
+        }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
         return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
@@ -52,4 +63,20 @@ public enum ReportWriter {
 public struct ReportError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+extension ReportError {
+    /// A decoding error in a few words: the field and what was wrong.
+    static func describe(_ error: any Error) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error as? DecodingError {
+        case let .keyNotFound(key, context)?: return "missing field '\((path(context).isEmpty ? "" : path(context) + ".") + key.stringValue)'"
+        case let .typeMismatch(type, context)?: return "field '\(path(context))': expected \(type)"
+        case let .valueNotFound(type, context)?: return "field '\(path(context))': expected \(type), got null"
+        case .dataCorrupted?: return "not valid JSON"
+        default: return "\(error)"
+        }
+    }
 }

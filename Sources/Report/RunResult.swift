@@ -50,10 +50,18 @@ public struct RunResult: Sendable {
     /// Rows of each rank's CSV, by rank.
     public let ranks: [[MetricsRow]]
 
-    /// Reads the run in `folder`; nil when it has no readable `run.json`.
-    public static func load(folder: String) -> RunResult? {
-        guard let data = FileManager.default.contents(atPath: folder + "/run.json"),
-              let record = try? JSONDecoder().decode(Record.self, from: data) else { return nil }
+    /// Reads the run in `folder`; nil when it has no `run.json` (not a run folder); throws a
+    /// `ReportError` naming the file when its `run.json` cannot be read or is not a run record.
+    public static func load(folder: String) throws -> RunResult? {
+        let path = folder + "/run.json"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            throw ReportError("\(path): cannot read the run record")
+        }
+        let record: Record
+        do { record = try JSONDecoder().decode(Record.self, from: data) } catch {
+            throw ReportError("\(path): not a run record (\(ReportError.describe(error)))")
+        }
         var ranks: [[MetricsRow]] = []
         while let text = try? String(contentsOfFile: folder + "/metrics_rank\(ranks.count).csv", encoding: .utf8) {
             ranks.append(MetricsRow.parse(csv: text))
@@ -62,10 +70,24 @@ public struct RunResult: Sendable {
     }
 
     /// Every run under `path` (one folder per run), in the experiment's order.
-    public static func loadAll(in path: String) -> [RunResult] {
+    public static func loadAll(in path: String) -> [RunResult] { scan(path).runs }
+
+    /// The runs under `path`, in the experiment's order, and the run folders whose `run.json`
+    /// could not be read (their errors, in folder order).
+    public static func scan(_ path: String) -> (runs: [RunResult], unreadable: [ReportError]) {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
-        return names.compactMap { load(folder: path + "/" + $0) }
-            .sorted { ($0.record.spec.index ?? 0, $0.folder) < ($1.record.spec.index ?? 0, $1.folder) }
+        var runs: [RunResult] = [], unreadable: [ReportError] = []
+        for name in names {
+            do {
+                if let run = try load(folder: path + "/" + name) { runs.append(run) }
+            } catch let error as ReportError {
+                unreadable.append(error)
+            } catch {
+                unreadable.append(ReportError("\(path)/\(name): \(error)"))
+            }
+        }
+        let ordered = runs.sorted { ($0.record.spec.index ?? 0, $0.folder) < ($1.record.spec.index ?? 0, $1.folder) }
+        return (ordered, unreadable)
     }
 
     /// The label the runner gave the run, else dataset and solver.

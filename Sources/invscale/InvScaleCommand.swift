@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 /// The `invscale` command-line tool.
 @main
@@ -7,4 +10,11 @@ struct InvScaleCommand: ParsableCommand {
         commandName: "invscale",
         abstract: "Reconstruct and benchmark large-scale imaging inverse problems (CT) with plug-and-play solvers.",
         subcommands: [RunCommand.self, ReportCommand.self, WorkerCommand.self, DatasetCommand.self, DataCommand.self, OperatorCommand.self, FBPCommand.self, MetricsCommand.self, DenoiseCommand.self, WeightsCommand.self, BenchCommand.self, DatasetsCatalogCommand.self, SolversCatalogCommand.self, VersionCommand.self])
+
+    /// Standard output is line-buffered even into a pipe or a file, so progress shows as it
+    /// happens and a killed run's log keeps every line printed before.
+    static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        main(nil)
+    }
 }

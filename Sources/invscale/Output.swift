@@ -1,6 +1,9 @@
 import Bench
 import FoundationEssentials
 import Report
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// JSON printing with sorted keys, for machine-readable output.
 enum JSONOutput {
@@ -22,4 +25,11 @@ enum Format {
     static func milliseconds(_ seconds: Double) -> String { fixed(seconds * 1000, digits: 1) }
 
     static func fixed(_ value: Double, digits: Int) -> String { NumberText.fixed(value, digits: digits) }
+}
+
+/// Writes `line` and a line break to standard error.
+func printError(_ line: String) {
+    fflush(nil)
+    let text = line + "\n"
+    _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
 }

@@ -13,6 +13,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let written = try ReportWriter.write(results: results, output: output, title: title)
+        for problem in written.unreadable { printError("warning: left out of the report: \(problem)") }
         print("report: \(written.html)")
         print("summary: \(written.csv)")
     }

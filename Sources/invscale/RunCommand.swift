@@ -2,6 +2,7 @@ import ArgumentParser
 import Bench
 import Datasets
 import Report
+import SafeFiles
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
@@ -38,10 +39,16 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the plan and exit.") var plan = false
     @Option(help: "How multi-process runs start: auto, local, mpirun or slurm.") var launcher: LauncherKind = .auto
     @Flag(help: "Write the SLURM scripts and print the launch commands without starting anything.") var dryRun = false
+    @Flag(help: "When another invscale run holds the output folder, wait for it instead of refusing.") var wait = false
+    @Option(help: "Seconds a rank of a multi-process run may go without progress before the run is failed (the bound is the larger of this and 10 × the median iteration).")
+    var stallTimeout: Double = 120
     @OptionGroup var runtime: RuntimeOptions
 
     func validate() throws {
         if let maxRuns, maxRuns <= 0 { throw ValidationError("--max-runs: expected a positive integer, got \(maxRuns)") }
+        guard stallTimeout.isFinite, stallTimeout >= 1 else {
+            throw ValidationError("--stall-timeout: expected a number of seconds ≥ 1, got \(stallTimeout)")
+        }
     }
 
     func run() throws {
@@ -55,19 +62,25 @@ struct RunCommand: ParsableCommand {
         ExperimentPlan(runs: runs).lines().forEach { print($0) }
         guard !plan else { return }
         Interruption.install()
+        let lock = try FolderLock(folder: absolute(output), command: CommandLine.arguments.joined(separator: " "), wait: wait,
+                                  waiting: { printError("waiting for \($0) to release \(output)") },
+                                  shouldStop: { Interruption.received != nil })
+        if let previous = lock.takenOverFrom { printError("note: \(output) was held by \(previous), which has ended; taking it over") }
         // Processes started by the launchers (mpirun, srun) inherit the environment.
         if let dataDir { setenv(DataFolder.environmentVariable, absolute(dataDir), 1) }
         let terminal = isatty(STDOUT_FILENO) == 1
         var pending = false
-        let launch = LaunchOptions(launcher: launcher, threads: runtime.threads, dryRun: dryRun, parallelConfig: parallel)
-        let summaries = ExperimentRunner.run(runs, output: absolute(output), force: force, launch: launch) { line, transient in
-            if terminal && transient {
+        var launch = LaunchOptions(launcher: launcher, threads: runtime.threads, dryRun: dryRun, parallelConfig: parallel)
+        launch.stallFloorSeconds = stallTimeout
+        let summaries = ExperimentRunner.run(runs, output: absolute(output), force: force, launch: launch) { line, kind in
+            if terminal && kind == .transient {
                 print("\r\u{1B}[2K" + line, terminator: "")
                 fflush(nil)
                 pending = true
             } else {
                 print((terminal && pending ? "\r\u{1B}[2K" : "") + line)
                 pending = false
+                if kind == .failure, !terminal || isatty(STDERR_FILENO) == 0 { printError(line.trimmingCharacters(in: .whitespaces)) }
             }
         }
         print("")
@@ -77,12 +90,18 @@ struct RunCommand: ParsableCommand {
             do {
                 let report = try ReportWriter.write(results: absolute(output))
                 print("report: \(report.html) (summary: \(report.csv))")
+                for problem in report.unreadable { printError("warning: left out of the report: \(problem)") }
             } catch {
-                print("no report: \(error)")
+                printError("no report: \(error)")
             }
         }
+        withExtendedLifetime(lock) {}
         if Interruption.received != nil || summaries.contains(where: { $0.outcome == "interrupted" }) { throw ExitCode(130) }
         if summaries.contains(where: { $0.outcome == "failed" }) { throw ExitCode(1) }
+        if !dryRun, !summaries.contains(where: { $0.record != nil }) {
+            printError("invscale run: nothing was run (\(Set(summaries.map(\.outcome)).sorted().joined(separator: "; ")))")
+            throw ExitCode(1)
+        }
     }
 }
 

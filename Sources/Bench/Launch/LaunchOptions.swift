@@ -35,6 +35,8 @@ public struct LaunchOptions: Sendable {
     public var parallelConfig: ParallelConfig?
     /// The invscale binary the ranks run.
     public var executable: String
+    /// The least time a rank may go without progress before its run is failed (`StallWatch`).
+    public var stallFloorSeconds: Double = StallWatch.defaultFloorSeconds
 
     /// Options for `launcher`; the ranks run this program unless `executable` says otherwise.
     public init(launcher: LauncherKind = .auto, threads: Int? = nil, dryRun: Bool = false,

@@ -7,8 +7,9 @@ import Glibc
 
 /// Starts a run that needs several processes (`mpirun`, or one `sbatch` job) and follows it to its
 /// end: progress from rank 0's CSV, Ctrl-C forwarded as SIGTERM to every rank (they stop together
-/// after the current iteration), and a watchdog that kills the job 10 s after a rank reported an
-/// error if it has not ended by itself. When the job ends without rank 0 closing `run.json`, the
+/// after the current iteration), a watchdog that kills the job 10 s after a rank reported an
+/// error if it has not ended by itself, and a `StallWatch` that kills it when a rank stops
+/// making progress. The ranks end by themselves when this process ends (`RankHeartbeat`). When the job ends without rank 0 closing `run.json`, the
 /// launcher marks the run failed with the ranks' errors.
 enum MultiProcessLauncher {
     /// Seconds between a rank's error report and the watchdog's SIGKILL of the job.
@@ -24,7 +25,7 @@ enum MultiProcessLauncher {
         // Our own thread pool does the binding-free parallelism; vader's single-copy (CMA) needs
         // ptrace rights that containers often withhold, and is no faster here (machine.md §4).
         arguments += ["--bind-to", "none"]
-        var environment: [String: String] = [:]
+        var environment = [RankHeartbeat.environmentVariable: RankHeartbeat.currentLauncher]
         if ProcessInfo.processInfo.environment["OMPI_MCA_btl_vader_single_copy_mechanism"] == nil {
             environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
         }
@@ -39,22 +40,25 @@ enum MultiProcessLauncher {
 
     /// Runs `spec` with mpirun in `folder`; returns its record (nil on a dry run).
     static func runWithMpirun(_ spec: RunSpec, folder: RunFolder, options: LaunchOptions,
-                              log: (String, Bool) -> Void) throws -> RunRecordFile? {
+                              log: (String, LogKind) -> Void) throws -> RunRecordFile? {
         let command = mpirunCommand(spec: spec, folder: folder, options: options)
         if spec.processes > ThreadPool.onlineCores() {
-            log("  warning: \(spec.processes) processes on \(ThreadPool.onlineCores()) cores: mpirun --oversubscribe (slower than the cores allow)", false)
+            log("  warning: \(spec.processes) processes on \(ThreadPool.onlineCores()) cores: mpirun --oversubscribe (slower than the cores allow)", .info)
         }
         try prepare(spec, folder: folder)
         let printable = command.environment.map { "\($0.key)=\($0.value) " }.sorted().joined() + command.arguments.joined(separator: " ")
         guard !options.dryRun else {
-            log("  dry run: \(printable)", false)
+            log("  dry run: \(printable)", .info)
             return nil
         }
-        log("  \(printable)  (\(command.threads) thread\(command.threads == 1 ? "" : "s") per rank, log \(folder.logFile))", false)
+        log("  \(printable)  (\(command.threads) thread\(command.threads == 1 ? "" : "s") per rank, log \(folder.logFile))", .info)
         let child = try ChildProcess(command.arguments, environment: command.environment, outputFile: folder.logFile)
-        let status = follow(spec, folder: folder, log: log, jobEnded: { child.poll() },
-                            interrupt: { signalRanks(folder, spec: spec) }, kill: { child.signalGroup(SIGKILL) })
-        return finish(spec, folder: folder, launcher: "mpirun", exitDescription: "mpirun exited with status \(status)", succeeded: status == 0)
+        let end = follow(spec, folder: folder, stallFloor: options.stallFloorSeconds, log: log, jobEnded: { child.poll() },
+                         interrupt: { signalRanks(folder, spec: spec) }, kill: {
+            child.signalGroup(SIGKILL)
+            for pid in folder.rankProcessIDs(processes: spec.processes) { Glibc.kill(pid, SIGKILL) }
+        })
+        return finish(spec, folder: folder, launcher: "mpirun", exitDescription: "mpirun exited with status \(end.status)", end: end)
     }
 
     /// Writes the spec for the workers and clears the rank files of an earlier attempt.
@@ -69,18 +73,30 @@ enum MultiProcessLauncher {
         for pid in folder.rankProcessIDs(processes: spec.processes) { kill(pid, SIGTERM) }
     }
 
-    /// Polls until `jobEnded` returns a status, printing progress; forwards an interruption once
-    /// and kills the job when a rank has reported an error and the job lingers.
-    static func follow(_ spec: RunSpec, folder: RunFolder, pollSeconds: Double = 0.25, log: (String, Bool) -> Void,
-                       jobEnded: () -> Int32?, interrupt: () -> Void, kill: () -> Void) -> Int32 {
+    /// How a followed job ended: its exit status, and why the launcher failed it (a stalled rank).
+    struct JobEnd {
+        let status: Int32
+        let failure: String?
+    }
+
+    /// Polls until `jobEnded` returns a status, printing progress; forwards an interruption once;
+    /// kills the job when a rank has reported an error and the job lingers, or when `StallWatch`
+    /// finds a rank without progress for its bound (the failure names it).
+    static func follow(_ spec: RunSpec, folder: RunFolder, pollSeconds: Double = 0.25, stallFloor: Double = StallWatch.defaultFloorSeconds,
+                       log: (String, LogKind) -> Void, jobEnded: () -> Int32?, interrupt: () -> Void, kill: () -> Void) -> JobEnd {
         var progress = ProgressFollower(folder: folder)
+        var stall = StallWatch(folder: folder, processes: spec.processes, floor: stallFloor)
+        var iterationSeconds: [Double] = []
         var forwarded = false
         var errorSeen: Double?
         while true {
-            for row in progress.newRows() { log(ProgressLine.text(row, maxIterations: spec.maxIterations), row.iteration < spec.maxIterations) }
+            for row in progress.newRows() {
+                iterationSeconds.append(row.iterationSeconds)
+                log(ProgressLine.text(row, maxIterations: spec.maxIterations), row.iteration < spec.maxIterations ? .transient : .info)
+            }
             if let status = jobEnded() {
-                for row in progress.newRows() { log(ProgressLine.text(row, maxIterations: spec.maxIterations), false) }
-                return status
+                for row in progress.newRows() { log(ProgressLine.text(row, maxIterations: spec.maxIterations), .info) }
+                return JobEnd(status: status, failure: nil)
             }
             if Interruption.received != nil, !forwarded {
                 interrupt()
@@ -88,38 +104,56 @@ enum MultiProcessLauncher {
             }
             if errorSeen == nil, !folder.rankErrors(processes: spec.processes).isEmpty { errorSeen = Stopwatch.now() }
             if let seen = errorSeen, Stopwatch.now() - seen > watchdogSeconds {
-                log("  a rank failed and the job did not end within \(Int(watchdogSeconds)) s: killing it", false)
+                log("  a rank failed and the job did not end within \(Int(watchdogSeconds)) s: killing it", .failure)
                 kill()
                 errorSeen = Stopwatch.now()
+            }
+            if let stalled = stall.check(now: Stopwatch.now(), medianIteration: median(iterationSeconds)) {
+                log("  \(stalled): killing the job", .failure)
+                kill()
+                var waited = 0.0
+                while jobEnded() == nil, waited < 30 { usleep(100_000); waited += 0.1 }
+                return JobEnd(status: jobEnded() ?? -1, failure: stalled)
             }
             usleep(useconds_t(pollSeconds * 1_000_000))
         }
     }
 
+    static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
+    }
+
     /// The run's record once the job has ended: rank 0's own when it closed it, else (a rank
-    /// died, the world was wrong, the job never started) a record marked failed with the ranks'
-    /// errors, or `exitDescription` and the end of the log when no rank said anything.
+    /// died or stalled, the world was wrong, the job never started) a record marked failed with
+    /// the launcher's `failure`, the ranks' errors, or `exitDescription` and the lines of the log
+    /// that tell what happened.
     static func finish(_ spec: RunSpec, folder: RunFolder, launcher: String, exitDescription: String,
-                       succeeded: Bool, jobID: String? = nil, logFile: String? = nil) -> RunRecordFile {
+                       end: JobEnd, jobID: String? = nil, logFile: String? = nil) -> RunRecordFile {
         var record = RunRecordFile.read(from: folder.recordFile) ?? RunRecordFile(spec: spec)
         record.launcher = launcher
         record.slurm_job_id = record.slurm_job_id ?? jobID
-        let closedByRankZero = succeeded && (record.status == .finished || record.status == .interrupted)
-        let failureRecorded = record.status == .failed && record.error != nil
+        let closedByRankZero = end.status == 0 && end.failure == nil && (record.status == .finished || record.status == .interrupted)
+        let failureRecorded = end.failure == nil && record.status == .failed && record.error != nil
         if !closedByRankZero && !failureRecorded {
             record.status = .failed
             let errors = folder.rankErrors(processes: spec.processes)
-            record.error = errors.isEmpty ? "\(exitDescription); \(logTail(logFile ?? folder.logFile))" : errors.joined(separator: "; ")
+            let cause = errors.isEmpty ? "\(exitDescription); \(logTail(logFile ?? folder.logFile))" : errors.joined(separator: "; ")
+            record.error = end.failure.map { "\($0); \(cause)" } ?? cause
             record.finished = Date.now.ISO8601Format()
         }
         try? record.write(to: folder.recordFile)
         return record
     }
 
-    /// The last lines of the job's log, for an error message.
+    /// What the job's log says about its end: the lines where a rank reported an error or the
+    /// Swift runtime a fatal error, else its last lines.
     static func logTail(_ path: String, lines: Int = 6) -> String {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        let tail = text.split(separator: "\n").suffix(lines).joined(separator: " | ")
-        return tail.isEmpty ? "no output in \(path)" : "end of \(path): \(tail)"
+        let all = text.split(separator: "\n")
+        let telling = all.filter { $0.contains("invscale worker: rank") || $0.contains("Fatal error") || $0.contains("error:") }
+        let chosen = (telling.isEmpty ? all : telling).suffix(lines).joined(separator: " | ")
+        return chosen.isEmpty ? "no output in \(path)" : "from \(path): \(chosen)"
     }
 }

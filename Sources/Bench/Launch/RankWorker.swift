@@ -1,12 +1,14 @@
 import Distributed
 import FoundationEssentials
+import SafeFiles
 import Report
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// What one rank of a multi-process run does (`invscale worker RUNSPEC.json --output FOLDER`):
-/// checks that the world has the planned size, runs its part of the PnP run, and on any error
+/// checks that the world has the planned size, starts its `RankHeartbeat`, runs its part of the
+/// PnP run, and on any error
 /// writes it to `error_rank<r>.txt` and aborts the whole job, so no other rank waits forever in
 /// a collective.
 public enum RankWorker {
@@ -21,9 +23,12 @@ public enum RankWorker {
                 throw LaunchError("the MPI world has \(world.size) ranks but the run needs \(expected) (started without mpirun/srun, or by the launcher of another MPI, e.g. srun --mpi=pmi2 with OpenMPI?)")
             }
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try "\(getpid())\n".write(toFile: files.pidFile(rank: world.rank), atomically: true, encoding: .utf8)
+            try FileWriter.write(text: "\(getpid())\n", to: files.pidFile(rank: world.rank))
             Interruption.install()
+            let heartbeat = RankHeartbeat(path: files.heartbeatFile(rank: world.rank))
+            heartbeat.start()
             try PnPRunner.run(spec, in: folder, communicator: world) { row in
+                heartbeat.iterations.store(row.iteration, ordering: .relaxed)
                 guard world.rank == 0 else { return }
                 print("it \(row.iteration)/\(spec.maxIterations) PSNR \(NumberText.fixed(row.psnr ?? .nan, digits: 2)) dB "
                       + "\(NumberText.fixed(row.iterationSeconds, digits: 3)) s (comm \(NumberText.fixed(row.communicationSeconds, digits: 3)))")
@@ -36,7 +41,7 @@ public enum RankWorker {
 
     /// Records `message` for the launcher, prints it and aborts every rank.
     static func fail(rank: Int, message: String, files: RunFolder, world: any Communicator) -> Never {
-        try? message.write(toFile: files.errorFile(rank: rank), atomically: true, encoding: .utf8)
+        try? FileWriter.write(text: message, to: files.errorFile(rank: rank))
         let line = "invscale worker: rank \(rank): \(message)\n"
         _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
         world.abort(code: 2)

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SafeFiles
 
 /// The files a launcher and the ranks of a multi-process run share in the run's folder.
 public struct RunFolder: Sendable {
@@ -19,12 +20,15 @@ public struct RunFolder: Sendable {
     /// Where rank `rank` writes its process id (the launcher forwards SIGTERM through it).
     public func pidFile(rank: Int) -> String { path + "/rank\(rank).pid" }
 
+    /// Where rank `rank`'s `RankHeartbeat` beats.
+    public func heartbeatFile(rank: Int) -> String { path + "/heartbeat_rank\(rank)" }
+
     /// Writes `spec` for the workers.
     public func writeSpec(_ spec: RunSpec) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(spec).write(to: URL(fileURLWithPath: specFile))
+        try FileWriter.write(try encoder.encode(spec), to: specFile)
     }
 
     /// Reads the RunSpec at `file`; errors name the file.
@@ -47,15 +51,20 @@ public struct RunFolder: Sendable {
 
     /// Process ids the ranks recorded.
     public func rankProcessIDs(processes: Int) -> [Int32] {
-        (0..<processes).compactMap { rank in
-            (try? String(contentsOfFile: pidFile(rank: rank), encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
+        (0..<processes).compactMap(rankProcessID)
     }
 
-    /// Removes what a previous attempt of the run left for the launcher (rank errors and pids).
+    /// The process id rank `rank` recorded, if any.
+    public func rankProcessID(rank: Int) -> Int32? {
+        (try? String(contentsOfFile: pidFile(rank: rank), encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Removes what a previous attempt of the run left for the launcher (rank errors, pids and
+    /// heartbeats).
     public func clearRankFiles() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        for name in names where (name.hasPrefix("error_rank") && name.hasSuffix(".txt")) || (name.hasPrefix("rank") && name.hasSuffix(".pid")) {
+        for name in names where (name.hasPrefix("error_rank") && name.hasSuffix(".txt")) || (name.hasPrefix("rank") && name.hasSuffix(".pid"))
+            || name.hasPrefix("heartbeat_rank") {
             try? FileManager.default.removeItem(atPath: path + "/" + name)
         }
     }

@@ -26,12 +26,12 @@ enum SlurmLauncher {
     }
 
     /// Submits and follows `spec`; returns its record (nil on a dry run).
-    static func run(_ spec: RunSpec, folder: RunFolder, options: LaunchOptions, log: (String, Bool) -> Void) throws -> RunRecordFile? {
+    static func run(_ spec: RunSpec, folder: RunFolder, options: LaunchOptions, log: (String, LogKind) -> Void) throws -> RunRecordFile? {
         try MultiProcessLauncher.prepare(spec, folder: folder)
         let (request, _) = request(spec, folder: folder, options: options)
         let script = try SlurmScript.write(for: request, config: options.parallelConfig)
         guard !options.dryRun else {
-            log("  dry run: wrote \(script) (submit it with: sbatch \(script))", false)
+            log("  dry run: wrote \(script) (submit it with: sbatch \(script))", .info)
             return nil
         }
         let submitted = try ChildProcess.capture(["sbatch", "--parsable", script])
@@ -42,12 +42,12 @@ enum SlurmLauncher {
         var record = RunRecordFile(spec: spec)
         (record.launcher, record.slurm_job_id, record.processes) = ("slurm", jobID, spec.processes)
         try record.write(to: folder.recordFile)
-        log("  submitted SLURM job \(jobID) (\(script)); following it with squeue", false)
+        log("  submitted SLURM job \(jobID) (\(script)); following it with squeue", .info)
         var lastState = ""
-        _ = MultiProcessLauncher.follow(spec, folder: folder, pollSeconds: 1, log: log, jobEnded: {
+        let end = MultiProcessLauncher.follow(spec, folder: folder, pollSeconds: 1, stallFloor: options.stallFloorSeconds, log: log, jobEnded: {
             let state = queueState(jobID)
             if let state, state != lastState {
-                log("  job \(jobID): \(state)", false)
+                log("  job \(jobID): \(state)", .info)
                 lastState = state
             }
             return state == nil ? 0 : nil
@@ -61,7 +61,7 @@ enum SlurmLauncher {
         let logPath = folder.path + "/slurm-\(jobID).out"
         return MultiProcessLauncher.finish(spec, folder: folder, launcher: "slurm",
                                            exitDescription: "SLURM job \(jobID) ended \(accounting ?? "(no accounting)")",
-                                           succeeded: succeeded, jobID: jobID, logFile: logPath)
+                                           end: .init(status: succeeded ? 0 : 1, failure: end.failure), jobID: jobID, logFile: logPath)
     }
 
     /// The job's state in the queue (PENDING, RUNNING, COMPLETING …), nil once it has left it.

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SafeFiles
 
 /// What one sbatch job of a run needs.
 public struct SlurmJobRequest: Sendable, Equatable {
@@ -105,7 +106,7 @@ public enum SlurmScript {
         let script = try text(for: request, config: config)
         try FileManager.default.createDirectory(atPath: request.folder, withIntermediateDirectories: true)
         let path = request.folder + "/" + fileName
-        try Data(script.utf8).write(to: URL(fileURLWithPath: path))
+        try FileWriter.write(text: script, to: path)
         return path
     }
 

@@ -20,28 +20,28 @@ public struct RunSummary: Sendable {
 public enum ExperimentRunner {
     /// Runs `runs`; `log` receives progress lines (`transient` ones may be overwritten on a terminal).
     public static func run(_ runs: [RunSpec], output: String, force: Bool, launch: LaunchOptions = LaunchOptions(),
-                           log: (_ line: String, _ transient: Bool) -> Void) -> [RunSummary] {
+                           log: (_ line: String, _ kind: LogKind) -> Void) -> [RunSummary] {
         var summaries: [RunSummary] = []
         for (position, spec) in runs.enumerated() {
             let folder = RunFolder(output + "/" + spec.identifier)
             let prefix = "[\(position + 1)/\(runs.count)] \(spec.label)"
             if !force, let previous = RunRecordFile.read(from: folder.recordFile), previous.status == .finished {
-                log("\(prefix): already finished in \(folder.path), skipped (--force runs it again)", false)
+                log("\(prefix): already finished in \(folder.path), skipped (--force runs it again)", .info)
                 summaries.append(RunSummary(spec: spec, outcome: "skipped (finished before)", record: previous))
                 continue
             }
             if !spec.isDatasetBuilt {
-                log("\(prefix): dataset \(spec.dataset) is not built yet, not run", false)
+                log("\(prefix): dataset \(spec.dataset) is not built yet, not run", .info)
                 summaries.append(RunSummary(spec: spec, outcome: "dataset not built", record: nil))
                 continue
             }
             let route = launch.route(processes: spec.processes)
             if case let .refused(reason) = route {
-                log("\(prefix): \(reason), not run", false)
+                log("\(prefix): \(reason), not run", .info)
                 summaries.append(RunSummary(spec: spec, outcome: "needs \(spec.processes) processes", record: nil))
                 continue
             }
-            log("\(prefix) → \(folder.path)", false)
+            log("\(prefix) → \(folder.path)", .info)
             do {
                 let record: RunRecordFile?
                 switch route {
@@ -49,7 +49,7 @@ public enum ExperimentRunner {
                 case .slurm: record = try SlurmLauncher.run(spec, folder: folder, options: launch, log: log)
                 default:
                     record = try PnPRunner.run(spec, in: folder.path) { row in
-                        log(ProgressLine.text(row, maxIterations: spec.maxIterations), row.iteration < spec.maxIterations)
+                        log(ProgressLine.text(row, maxIterations: spec.maxIterations), row.iteration < spec.maxIterations ? .transient : .info)
                     }
                 }
                 guard let record else {
@@ -57,11 +57,12 @@ public enum ExperimentRunner {
                     continue
                 }
                 let detail = record.status == .finished ? record.stop_reason.map { " (\($0))" } ?? "" : " — \(record.error ?? "")"
-                log("  \(record.status.rawValue): \(record.iterations) iterations, PSNR \(format(record.final_psnr ?? .nan, 2)) dB\(detail)", false)
+                log("  \(record.status.rawValue): \(record.iterations) iterations, PSNR \(format(record.final_psnr ?? .nan, 2)) dB\(detail)",
+                    record.status == .failed ? .failure : .info)
                 summaries.append(RunSummary(spec: spec, outcome: record.status.rawValue, record: record))
                 if record.status == .interrupted { break }
             } catch {
-                log("  failed: \(error)", false)
+                log("  failed: \(error)", .failure)
                 summaries.append(RunSummary(spec: spec, outcome: "failed", record: RunRecordFile.read(from: folder.recordFile)))
             }
         }

@@ -16,8 +16,9 @@ import Glibc
 /// `metrics_rank<r>.csv` (one row per iteration, flushed; PSNR/SSIM only on rank 0).
 ///
 /// The ranks agree after every iteration, in one small all-reduce, on whether to stop (a signal on
-/// any rank, or rank 0's stopping rule), so a SIGTERM to any of them stops all at the same
-/// iteration with every row written.
+/// any rank, rank 0's stopping rule, or a non-finite iterate on any rank), so a SIGTERM to any of
+/// them stops all at the same iteration with every row written, and a diverging run ends as
+/// `failed: diverged at iteration k` with its rows kept.
 public enum PnPRunner {
     /// Names of the files of a run folder.
     public static let recordFile = "run.json"
@@ -93,8 +94,9 @@ public enum PnPRunner {
             elapsed += gradient.seconds + denoise.seconds
             let quality = isRoot ? try score(x, built) : nil
             let reason = quality.flatMap { stopping.stop(after: $0.psnr, iteration: iteration) }
-            // One all-reduce (max): [a signal number received on any rank, rank 0's stop decision].
-            var decision = [Double(Interruption.received ?? 0), reason == nil ? 0 : 1]
+            // One all-reduce (max): [a signal number received on any rank, rank 0's stop decision,
+            // a non-finite value in this rank's iterate].
+            var decision = [Double(Interruption.received ?? 0), reason == nil ? 0 : 1, x.sum().isFinite ? 0 : 1]
             try communicator.allReduce(&decision, .max)
             let row = IterationRecord(iteration: iteration, rank: communicator.rank, gradient: gradient, denoise: denoise,
                                       communicationSeconds: gradientComm + denoiseComm + communicator.takeCommunicationSeconds(),
@@ -109,6 +111,11 @@ public enum PnPRunner {
             record.comm_seconds += row.communicationSeconds
             if isRoot { try record.write(to: recordPath) }
             progress(row)
+            if decision[2] > 0 {
+                record.status = .failed
+                record.error = "diverged at iteration \(iteration): the iterate holds values that are not finite (NaN or ±inf); a smaller step_size may help"
+                break
+            }
             if decision[0] > 0 {
                 record.status = .interrupted
                 record.error = "stopped by signal \(Int(decision[0])) after iteration \(iteration)"
@@ -126,6 +133,10 @@ public enum PnPRunner {
         try communicator.allReduce(&peaks, .max)
         record.peak_rss_mb_max_rank = peaks[0]
         guard isRoot else { return }
+        guard record.status != .failed else {
+            record.finished = Date.now.ISO8601Format()
+            return try record.write(to: recordPath)
+        }
         try NPY.write(x, to: folder + "/reconstruction.npy")
         try NPY.write(initial, to: folder + "/initial.npy")
         func caption(_ image: Tensor) throws -> String {

@@ -1,5 +1,6 @@
 import Formats
 import FoundationEssentials
+import SafeFiles
 import Tensor
 #if canImport(Glibc)
 import Glibc
@@ -73,15 +74,39 @@ public struct RunRecordFile: Codable, Sendable {
         versions = ["invscale": InvScaleVersion.current]
     }
 
-    /// Writes the record to `path` through a temporary file and a rename.
+    /// Writes the record to `path` (through a temporary file and a rename, `FileWriter`), numbers
+    /// that are not finite as null. While the run is `running` it also publishes, as the
+    /// `EmergencyRecord`, the same record marked `interrupted`, for a process that must end at once.
     public func write(to path: String) throws {
+        let record = finiteOnly()
+        try FileWriter.write(try Self.encoded(record), to: path)
+        guard record.status == .running else { return EmergencyRecord.publish(nil, path: path) }
+        var interrupted = record
+        interrupted.status = .interrupted
+        interrupted.error = "ended at once (a second signal, or its launcher ended) after iteration \(record.iterations)"
+        interrupted.finished = Date.now.ISO8601Format()
+        EmergencyRecord.publish(try? Self.encoded(interrupted), path: path)
+    }
+
+    private static func encoded(_ record: RunRecordFile) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let temporary = path + ".tmp"
-        try encoder.encode(self).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else {
-            throw FormatError(file: path, "cannot replace the run record (\(String(cString: strerror(errno))))")
+        return Array(try encoder.encode(record))
+    }
+
+    /// The record with its non-finite optional numbers (a diverged run's PSNR) set to nil and
+    /// the others to 0, so that it can always be written as JSON.
+    func finiteOnly() -> RunRecordFile {
+        var record = self
+        for path in [\RunRecordFile.step_size, \.norm_squared, \.initial_psnr, \.final_psnr, \.final_ssim, \.final_mse,
+                     \.peak_rss_mb, \.peak_rss_mb_max_rank] where record[keyPath: path]?.isFinite == false {
+            record[keyPath: path] = nil
         }
+        for path in [\RunRecordFile.solver_seconds, \.setup_seconds, \.setup_comm_seconds, \.comm_seconds]
+        where !record[keyPath: path].isFinite {
+            record[keyPath: path] = 0
+        }
+        return record
     }
 
     /// The record at `path`, or nil when there is none or it cannot be read.
