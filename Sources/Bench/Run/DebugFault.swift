@@ -4,29 +4,34 @@ import Glibc
 
 /// A fault injected for the fault-tolerance tests, from the hidden environment variable
 /// `INVSCALE_DEBUG_FAIL=RANK:ITERATION:MODE` (MODE `throw`: the rank throws an error after that
-/// iteration's steps; `crash`: the process kills itself with SIGKILL, as an out-of-memory kill would).
+/// iteration's steps; `crash`: the process kills itself with SIGKILL, as an out-of-memory kill would;
+/// `stop`: it stops itself with SIGSTOP, as a frozen or hung rank would look).
 struct DebugFault: Sendable {
     /// The variable's name.
     static let variable = "INVSCALE_DEBUG_FAIL"
 
     let rank: Int
     let iteration: Int
-    let crash: Bool
+    let mode: String
 
     /// The fault the environment asks for, if any (a malformed value is ignored: this is a test hook).
     static var current: DebugFault? {
         guard let text = getenv(variable).map({ String(cString: $0) }) else { return nil }
         let parts = text.split(separator: ":").map(String.init)
-        guard parts.count == 3, let rank = Int(parts[0]), let iteration = Int(parts[1]), ["throw", "crash"].contains(parts[2]) else {
+        guard parts.count == 3, let rank = Int(parts[0]), let iteration = Int(parts[1]), ["throw", "crash", "stop"].contains(parts[2]) else {
             return nil
         }
-        return DebugFault(rank: rank, iteration: iteration, crash: parts[2] == "crash")
+        return DebugFault(rank: rank, iteration: iteration, mode: parts[2])
     }
 
     /// Fails when `rank` and `iteration` are the configured ones.
     func trigger(rank: Int, iteration: Int) throws {
         guard rank == self.rank, iteration == self.iteration else { return }
-        if crash { kill(getpid(), SIGKILL) }
+        if mode == "crash" { kill(getpid(), SIGKILL) }
+        if mode == "stop" {
+            kill(getpid(), SIGSTOP)
+            return
+        }
         throw InjectedFault(rank: rank, iteration: iteration)
     }
 }
