@@ -1,11 +1,12 @@
 # InvScale — the two commands: `make demo` and `make test`.
 SWIFT ?= swift
 ARCH := $(shell uname -m)
-# Release flags from the machine notes: -Ounchecked, and an AVX2+FMA baseline on x86-64
-# (without -target-cpu, SIMD code falls back to SSE2 and scalar fmaf calls).
+# Release flags from the machine notes: an AVX2+FMA baseline on x86-64 (without -target-cpu, SIMD
+# code falls back to SSE2 and scalar fmaf calls). -Ounchecked applies only to the numeric kernel
+# modules (Package.swift, kernelSettings); parsing, planning, launching and writing keep checks.
 # The Swift runtime is linked statically: the binary needs only the Debian libraries it names
 # (OpenBLAS, FFTW, libtiff, zlib, OpenMPI) and glibc/libstdc++; the bundled model is inside it.
-RELEASE_FLAGS := -c release -Xswiftc -Ounchecked --static-swift-stdlib
+RELEASE_FLAGS := -c release --static-swift-stdlib
 ifeq ($(ARCH),x86_64)
 RELEASE_FLAGS += -Xswiftc -target-cpu -Xswiftc haswell
 endif

@@ -3,6 +3,11 @@
 // Module layout and dependency direction: see the Architecture section of README.md (arrows point down only).
 import PackageDescription
 
+// Release builds compile only the numeric kernels without overflow and bounds checks
+// (-Ounchecked); everything that parses input, plans, launches or writes keeps Swift's checks,
+// so a wrong size from a file or a config traps or errors instead of wrapping silently.
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "InvScale",
     products: [
@@ -29,14 +34,14 @@ let package = Package(
         .target(name: "BundledWeights", cSettings: [.headerSearchPath("../../Resources/weights")]),
 
         .target(name: "SafeFiles"),
-        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
         .target(name: "Formats", dependencies: ["Tensor", "SafeFiles", "CZlib", "CTIFF"]),
-        .target(name: "Physics", dependencies: ["Tensor", "CFFTW"]),
-        .target(name: "Metrics", dependencies: ["Tensor"]),
-        .target(name: "Denoisers", dependencies: ["Tensor", "Formats", "BundledWeights"]),
+        .target(name: "Physics", dependencies: ["Tensor", "CFFTW"], swiftSettings: kernelSettings),
+        .target(name: "Metrics", dependencies: ["Tensor"], swiftSettings: kernelSettings),
+        .target(name: "Denoisers", dependencies: ["Tensor", "Formats", "BundledWeights"], swiftSettings: kernelSettings),
         .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats"]),
-        .target(name: "Distributed", dependencies: ["Tensor", "Denoisers", "CMPI"]),
-        .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers", "Distributed"]),
+        .target(name: "Distributed", dependencies: ["Tensor", "Denoisers", "CMPI"], swiftSettings: kernelSettings),
+        .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers", "Distributed"], swiftSettings: kernelSettings),
         .target(name: "Report", dependencies: ["SafeFiles"]),
         .target(name: "Bench", dependencies: [
             "Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics", "Solvers", "Distributed", "Report", "SafeFiles",

@@ -134,6 +134,10 @@ struct ReportTests {
         #expect(lines.count == 2 && lines[0] == Substring(ReportWriter.columns.joined(separator: ",")))
         #expect(lines[1].contains(",finished,2,") && lines[1].contains(",3.0,"), "\(lines[1])")
         #expect(ReportWriter.csvField("a, \"b\"") == "\"a, \"\"b\"\"\"")
+        // Text a spreadsheet would run as a formula is shown as text; numbers stay numbers.
+        #expect(ReportWriter.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(ReportWriter.csvField("@SUM(A1)") == "\"'@SUM(A1)\"" && ReportWriter.csvField("+cmd") == "\"'+cmd\"")
+        #expect(ReportWriter.csvField("-1.5") == "-1.5" && ReportWriter.csvField("-x") == "\"'-x\"")
         let html = try String(contentsOfFile: written.html, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("<script src") && !html.contains("<link "),
