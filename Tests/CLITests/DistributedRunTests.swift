@@ -165,7 +165,7 @@ struct DistributedFaultTests {
     }
 
     @Test("a rank that throws or dies fails its run (with the rank and the error) and the grid goes on",
-          .timeLimit(.minutes(3)), arguments: ["throw", "crash"])
+          .timeLimit(.minutes(3)), arguments: ["throw", "crash", "trap"])
     func failingRank(mode: String) throws {
         let folder = try CLI.temporaryFolder(), output = folder + "/results"
         let config = try RunCommandTests.write(Self.experiment(iterations: 4), in: folder)
@@ -178,6 +178,8 @@ struct DistributedFaultTests {
         let error = failed["error"] as? String ?? ""
         if mode == "throw" {
             #expect(error.contains("rank 1") && error.contains("injected fault"), "\(error)")
+        } else if mode == "trap" {
+            #expect(error.contains("Fatal error: injected trap") && error.contains("on rank 1"), "the rank's own message reaches run.json: \(error)")
         } else {
             #expect(error.contains("rank 1") && error.contains("signal 9"), "\(error)")
         }

@@ -84,6 +84,17 @@ struct HardeningTests {
         #expect(third.status == 0, "\(third.error)")
     }
 
+    @Test("a reader that goes away (invscale run … | head -n 1) does not kill the run: it finishes and writes its results")
+    func closedPipe() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let config = try RunCommandTests.write(Self.experiment(iterations: 5), in: folder)
+        let script = "set -o pipefail; '\(CLI.binary.path)' run '\(config)' --output '\(output)' --threads 1 | head -n 1 > /dev/null"
+        let result = try CLI.run(["-c", script], executable: URL(fileURLWithPath: "/bin/bash"))
+        #expect(result.status == 0, "\(result.error)")
+        let record = try RunCommandTests.record(try RunCommandTests.runFolder(output))
+        #expect(record["status"] as? String == "finished" && record["iterations"] as? Int == 5)
+    }
+
     @Test("SIGHUP stops a run like SIGTERM: rows kept, run.json interrupted, status 130", .timeLimit(.minutes(3)))
     func hangUp() throws {
         let folder = try CLI.temporaryFolder(), output = folder + "/results"
@@ -160,6 +171,21 @@ struct HardeningTests {
             var status = stat()
             #expect(lstat(device, &status) == 0 && status.st_mode & S_IFMT == S_IFCHR, "\(device) is no longer a device")
         }
+    }
+
+    @Test("a result that cannot be written (a full disk: /dev/full in its place) fails the run with the path", .enabled(if: geteuid() == 0, "mknod needs root"))
+    func fullDiskFailsTheRun() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let config = try RunCommandTests.write(Self.experiment(iterations: 1), in: folder)
+        #expect(try CLI.run(["run", config, "--output", output, "--threads", "1"]).status == 0)
+        let run = try RunCommandTests.runFolder(output), target = run + "/reconstruction.npy"
+        try FileManager.default.removeItem(atPath: target)
+        try #require(mknod(target, S_IFCHR | 0o666, 0x107) == 0)
+        let again = try CLI.run(["run", config, "--output", output, "--threads", "1", "--force"])
+        #expect(again.status == 1)
+        let record = try RunCommandTests.record(run)
+        #expect(record["status"] as? String == "failed")
+        #expect(record["error"] as? String == "\(target): cannot write (No space left on device)", "\(record["error"] ?? "")")
     }
 
     @Test("report: a run folder with a corrupt run.json is listed on stderr and on the page, not dropped")
