@@ -86,3 +86,44 @@ import Testing
         #expect(entries().isEmpty)
     }
 }
+
+/// Whether this process can mount a tmpfs (tried once on a scratch folder).
+private let tmpfsMountable: Bool = {
+    guard geteuid() == 0, let point = try? FullDiskTests.scratch() else { return false }
+    defer { rmdir(point) }
+    guard mount("tmpfs", point, "tmpfs", 0, "size=64k") == 0 else { return false }
+    umount(point)
+    return true
+}()
+
+/// A full file system, for real: a 64 KiB tmpfs mounted for the test (root only).
+@Suite(.enabled(if: tmpfsMountable, "mounting a tmpfs needs root and CAP_SYS_ADMIN"))
+struct FullDiskTests {
+    static func scratch() throws -> String {
+        var template = Array("/tmp/invscale-full-XXXXXX".utf8CString)
+        guard let path = mkdtemp(&template) else { throw FileWriteError(path: "/tmp", "mkdtemp failed") }
+        return String(cString: path)
+    }
+
+    @Test("on a full disk the write fails naming the path, the previous file is intact and no temporary is left")
+    func previousFileSurvives() throws {
+        let point = try Self.scratch()
+        try #require(mount("tmpfs", point, "tmpfs", 0, "size=64k") == 0)
+        defer { umount(point); rmdir(point) }
+        let path = point + "/report.html", good = String(repeating: "good ", count: 2_000)
+        try FileWriter.write(text: good, to: path)
+        let error = #expect(throws: FileWriteError.self) { try FileWriter.write(text: String(repeating: "x", count: 200_000), to: path) }
+        #expect(error?.description == path + ": cannot write (No space left on device)")
+        let file = try #require(fopen(path, "r"))
+        defer { fclose(file) }
+        var buffer = [UInt8](repeating: 0, count: 20_000)
+        #expect(fread(&buffer, 1, buffer.count, file) == good.utf8.count)
+        #expect(String(decoding: buffer.prefix(good.utf8.count), as: UTF8.self) == good)
+        #expect(opendir(point).map { directory in
+            defer { closedir(directory) }
+            var names = 0
+            while let entry = readdir(directory) { if entry.pointee.d_name.0 != 46 { names += 1 } }
+            return names
+        } == 1, "only report.html remains (no temporary file)")
+    }
+}
