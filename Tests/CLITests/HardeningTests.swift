@@ -144,6 +144,19 @@ struct HardeningTests {
         #expect(result.error.contains("diverged at iteration"), "failures also go to stderr: \(result.error)")
     }
 
+    @Test("a run whose process crashes (a Swift trap) is marked failed in run.json, not left running")
+    func crashIsRecorded() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let config = try RunCommandTests.write(Self.experiment(iterations: 5), in: folder)
+        let result = try CLI.run(["run", config, "--output", output, "--threads", "1"], environment: ["INVSCALE_DEBUG_FAIL": "0:2:trap"])
+        #expect([SIGILL, SIGTRAP].contains(result.status), "dies of its signal (Foundation reports the signal number): \(result.status)")
+        #expect(result.error.contains("Fatal error: injected trap"))
+        let record = try RunCommandTests.record(try RunCommandTests.runFolder(output))
+        #expect(record["status"] as? String == "failed")
+        #expect((record["error"] as? String ?? "").hasPrefix("crashed (a fatal signal"), "\(record["error"] ?? "")")
+        #expect(record["iterations"] as? Int == 1)
+    }
+
     @Test("--launcher local with only multi-process rows runs nothing and says so with status 1; --output on a file is one clear line")
     func nothingRunAndBadOutput() throws {
         let folder = try CLI.temporaryFolder()

@@ -134,13 +134,17 @@ enum MultiProcessLauncher {
         var record = RunRecordFile.read(from: folder.recordFile) ?? RunRecordFile(spec: spec)
         record.launcher = launcher
         record.slurm_job_id = record.slurm_job_id ?? jobID
-        let closedByRankZero = end.status == 0 && end.failure == nil && (record.status == .finished || record.status == .interrupted)
-        let failureRecorded = end.failure == nil && record.status == .failed && record.error != nil
-        if !closedByRankZero && !failureRecorded {
-            record.status = .failed
+        let closedByRankZero = end.status == 0 && end.failure == nil && record.status != .running
+        if !closedByRankZero {
             let errors = folder.rankErrors(processes: spec.processes)
+            let recorded = record.status == .failed ? record.error : nil
             let cause = errors.isEmpty ? "\(exitDescription); \(logTail(logFile ?? folder.logFile))" : errors.joined(separator: "; ")
-            record.error = end.failure.map { "\($0); \(cause)" } ?? cause
+            record.status = .failed
+            var parts: [String] = []
+            for part in [end.failure, recorded, cause].compactMap({ $0 }) where !parts.contains(where: { $0.contains(part) || part.contains($0) }) {
+                parts.append(part)
+            }
+            record.error = parts.joined(separator: "; ")
             record.finished = Date.now.ISO8601Format()
         }
         try? record.write(to: folder.recordFile)

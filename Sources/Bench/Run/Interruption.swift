@@ -14,9 +14,11 @@ public enum Interruption {
     private static let flag = Atomic<Int32>(0)
     private static let count = Atomic<Int>(0)
 
-    /// Installs the handlers and unblocks the signals (a parent, e.g. a test runner, may hand
-    /// down a mask that blocks them, which would leave them pending forever).
+    /// Installs the handlers (and `EmergencyRecord`'s crash handlers) and unblocks the signals (a
+    /// parent, e.g. a test runner, may hand down a mask that blocks them, which would leave them
+    /// pending forever).
     public static func install() {
+        EmergencyRecord.installCrashHandlers()
         #if canImport(Glibc)
         var mask = sigset_t()
         sigemptyset(&mask)

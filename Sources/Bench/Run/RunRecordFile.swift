@@ -76,16 +76,20 @@ public struct RunRecordFile: Codable, Sendable {
 
     /// Writes the record to `path` (through a temporary file and a rename, `FileWriter`), numbers
     /// that are not finite as null. While the run is `running` it also publishes, as the
-    /// `EmergencyRecord`, the same record marked `interrupted`, for a process that must end at once.
+    /// `EmergencyRecord`, the same record marked `interrupted` and marked `failed` (crashed), for a
+    /// process that must end at once.
     public func write(to path: String) throws {
         let record = finiteOnly()
         try FileWriter.write(try Self.encoded(record), to: path)
-        guard record.status == .running else { return EmergencyRecord.publish(nil, path: path) }
-        var interrupted = record
+        guard record.status == .running else { return EmergencyRecord.publish(interrupted: nil, crashed: nil, path: path) }
+        var interrupted = record, crashed = record
         interrupted.status = .interrupted
         interrupted.error = "ended at once (a second signal, or its launcher ended) after iteration \(record.iterations)"
+        crashed.status = .failed
+        crashed.error = "crashed (a fatal signal: a runtime trap, an abort or a memory fault) after iteration \(record.iterations); its output says more"
         interrupted.finished = Date.now.ISO8601Format()
-        EmergencyRecord.publish(try? Self.encoded(interrupted), path: path)
+        crashed.finished = interrupted.finished
+        EmergencyRecord.publish(interrupted: try? Self.encoded(interrupted), crashed: try? Self.encoded(crashed), path: path)
     }
 
     private static func encoded(_ record: RunRecordFile) throws -> [UInt8] {
