@@ -11,16 +11,18 @@ extension PNG {
     }
 
     /// Decodes the bytes of a PNG file as `read(path:)` does; `name` is the file name that errors
-    /// report.
-    public static func decode(_ bytes: [UInt8], name: String) throws -> Tensor {
-        try bytes.withUnsafeBytes { try decode($0, name: name) }
+    /// report, `memory` the budget the declared size must fit in (default: `MemoryBudget.current()`).
+    public static func decode(_ bytes: [UInt8], name: String, memory: MemoryBudget? = nil) throws -> Tensor {
+        try bytes.withUnsafeBytes { try decode($0, name: name, memory: memory) }
     }
 
-    /// Decodes the PNG file held in `bytes`; `name` is the file name that errors report.
-    static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws -> Tensor {
+    /// Decodes the PNG file held in `bytes`; `name` is the file name that errors report. The size
+    /// IHDR declares is checked against `memory` before anything of that size is allocated.
+    static func decode(_ bytes: UnsafeRawBufferPointer, name: String, memory: MemoryBudget? = nil) throws -> Tensor {
         let fail = { (problem: String) in FormatError(file: name, problem) }
         let file = try PNGChunks(bytes, fail: fail)
         let image = try PNGImage(header: file.header, palette: file.palette, fail: fail)
+        try image.requireMemory(try memory ?? MemoryBudget.current())
         return try image.pixels(fromRaw: inflated(file.imageData, count: image.rawCount, fail: fail))
     }
 
