@@ -1,7 +1,8 @@
 import Formats
 import Tensor
 
-/// Reads arrays handed in by users and gives them the `[B, C, …]` layout our operators use.
+/// Reads arrays handed in by users, refusing NaN and infinite values (`FiniteValues`), and gives
+/// them the `[B, C, …]` layout our operators use.
 public enum ArrayLayout {
     /// An array read from a file with batch and channel axes in front.
     public struct Batched {
@@ -22,6 +23,7 @@ public enum ArrayLayout {
     /// for the error message.
     public static func read(_ path: String, trailing: [Int], expected: String) throws -> Batched {
         let tensor = try NPY.read(path: path)
+        try FiniteValues.check(tensor, file: path)
         let batched: Batched
         switch tensor.rank {
         case trailing.count: batched = Batched(tensor: try tensor.reshaped([1, 1] + tensor.shape), addedAxes: 2)
@@ -39,6 +41,7 @@ public enum ArrayLayout {
     /// Reads an image for metrics: `[H, W]`, `[D, H, W]` (a volume), `[B, C, H, W]` or `[B, C, D, H, W]`.
     public static func readImage(_ path: String) throws -> Tensor {
         let tensor = try NPY.read(path: path)
+        try FiniteValues.check(tensor, file: path)
         switch tensor.rank {
         case 2, 3: return try tensor.reshaped([1, 1] + tensor.shape)
         case 4, 5: return tensor

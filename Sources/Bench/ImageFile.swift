@@ -4,12 +4,14 @@ import Tensor
 /// Images read from and written to `.npy` or `.png` files for the command line.
 public enum ImageFile {
     /// Reads `path`: a `.png` as `[1, C, H, W]` in [0, 1]; a `.npy` as an image `[H, W]` or a
-    /// volume `[D, H, W]` (given `[1, 1]` in front), or `[B, C, H, W]` or `[B, C, D, H, W]`.
+    /// volume `[D, H, W]` (given `[1, 1]` in front), or `[B, C, H, W]` or `[B, C, D, H, W]`; NaN or
+    /// infinite values are refused (`FiniteValues`).
     public static func read(_ path: String) throws -> ArrayLayout.Batched {
         if path.lowercased().hasSuffix(".png") {
             return ArrayLayout.Batched(tensor: try PNG.read(path: path), addedAxes: 0)
         }
         let tensor = try NPY.read(path: path)
+        try FiniteValues.check(tensor, file: path)
         switch tensor.rank {
         case 2, 3: return ArrayLayout.Batched(tensor: try tensor.reshaped([1, 1] + tensor.shape), addedAxes: 2)
         case 4, 5: return ArrayLayout.Batched(tensor: tensor, addedAxes: 0)

@@ -47,6 +47,19 @@ public struct Tomography2D: Sendable, Equatable {
         self.seed = seed
     }
 
+    /// A lower bound of the bytes `makeProblem()` holds (`ScanMemory.parallelBeam2D`), nil when
+    /// the size overflows.
+    public var memoryEstimate: Int? { ScanMemory.parallelBeam2D(size: imgSize, angles: numAngles, circle: circle) }
+
+    /// Throws a `MemoryLimitError` naming the parameters when the `angles` angles of a scan (all
+    /// of them by default) do not fit in `budget` (default: `MemoryBudget.current()`).
+    public func requireMemory(angles: Int? = nil, budget: MemoryBudget? = nil) throws {
+        let count = angles ?? numAngles
+        try (budget ?? MemoryBudget.current()).require(
+            bytes: ScanMemory.parallelBeam2D(size: imgSize, angles: count, circle: circle),
+            for: "\(Self.name) img_size \(imgSize), num_angles \(numAngles)\(count == numAngles ? "" : " (\(count) of them here)")")
+    }
+
     /// The full scan: all `numAngles` angles.
     public var geometry: ParallelBeamGeometry {
         // The parameters were validated by `init`, so this cannot fail.
@@ -61,7 +74,9 @@ public struct Tomography2D: Sendable, Equatable {
 
     /// The ground truth `[1, 1, N, N]`: the modified Shepp–Logan phantom, anti-aliased.
     public func groundTruth() throws -> Tensor {
-        try EllipsePhantom.modifiedSheppLogan.rasterize(size: imgSize)
+        try MemoryBudget.current().require(bytes: MemoryBudget.product(imgSize, imgSize, 4),
+                                           for: "\(Self.name) img_size \(imgSize) (the ground truth)")
+        return try EllipsePhantom.modifiedSheppLogan.rasterize(size: imgSize)
     }
 
     /// Operator k's scan geometry (its block of angles).
@@ -73,6 +88,7 @@ public struct Tomography2D: Sendable, Equatable {
     /// `makeProblem()` (for a process that owns only some operators).
     public func measurement(operator index: Int, groundTruth: Tensor) throws -> Tensor {
         let range = try block(index)
+        try requireMemory(angles: range.count)
         var result = try ParallelBeam2D(geometry: geometry.restricted(to: range)).apply(groundTruth)
         let noise = try GaussianNoise(sigma: Float(noiseLevel), seed: seed)
         noise.add(to: &result, stream: 0, offset: range.lowerBound * geometry.detectorCount)
@@ -81,6 +97,7 @@ public struct Tomography2D: Sendable, Equatable {
 
     /// The whole problem: ground truth, the K operators, their measurements and geometries.
     public func makeProblem() throws -> Problem {
+        try requireMemory()
         let truth = try groundTruth()
         let geometries = try (0..<numOperators).map { try geometry(operator: $0) }
         return try Problem(name: Tomography2D.name, groundTruth: truth,

@@ -70,6 +70,27 @@ public struct Tomography3D: Sendable, Equatable {
         return (0..<count).map { Int(Double($0) * Double(total - 1) / Double(count - 1)) }
     }
 
+    /// A lower bound of the bytes `makeProblem()` holds for the synthetic phantom
+    /// (`ScanMemory.volumeScan`), nil when the size overflows.
+    public var syntheticMemoryEstimate: Int? {
+        let side = volumeShape[1]
+        func scaled(_ cells: Int) -> Int? {
+            let value = (Double(cells) * Double(side) / Double(ConeBeamGeometry.Walnut.volumeSide)).rounded()
+            return value < 1e15 ? max(1, Int(value)) : nil
+        }
+        guard let rows = scaled(ConeBeamGeometry.Walnut.detectorRows),
+              let columns = scaled(ConeBeamGeometry.Walnut.detectorColumns) else { return nil }
+        return ScanMemory.volumeScan(volume: volumeShape, views: numProjections, rows: rows, columns: columns)
+    }
+
+    /// Throws a `MemoryLimitError` naming the parameters when the synthetic problem does not fit in
+    /// `budget` (default: `MemoryBudget.current()`).
+    public func requireSyntheticMemory(budget: MemoryBudget? = nil) throws {
+        try (budget ?? MemoryBudget.current()).require(
+            bytes: syntheticMemoryEstimate,
+            for: "\(Self.name) img_size \(volumeShape.map(String.init).joined(separator: "×")), num_projections \(numProjections)")
+    }
+
     /// The chosen views of the scan.
     public func geometry() throws -> ConeBeamGeometry {
         if let walnut { return try walnutGeometry(walnut.open()) }
@@ -96,6 +117,7 @@ public struct Tomography3D: Sendable, Equatable {
     /// its projections `[1, 1, R, V_k, U]`.
     public func makeProblem() throws -> Problem {
         if let walnut { return try walnutProblem(walnut.open()) }
+        try requireSyntheticMemory()
         let scan = try geometry()
         let phantom = EllipsoidPhantom.sheppLogan3D
         let truth = phantom.voxelise(scan.volume)

@@ -25,8 +25,19 @@ extension DRUNetConfiguration {
         guard blocks > 0 else {
             throw TensorError.invalidArgument("\(source): cannot infer the DRUNet configuration: no key 'm_down1.0.res.0.weight'")
         }
+        func positive(_ count: Int, _ name: String, _ shape: [Int], _ meaning: String) throws {
+            guard count <= 0 else { return }
+            throw TensorError.invalidShape("\(source): key '\(name)' has shape \(shape), which gives \(count) \(meaning); expected at least 1")
+        }
+        try positive(head[0], "m_head.weight", head, "channels at level 1 (its first extent)")
+        try positive(head[1] - 1, "m_head.weight", head, "image channels (its second extent is channels + 1, the noise map)")
+        try positive(tail[0], "m_tail.weight", tail, "output channels (its first extent)")
         var channels = [head[0]]
-        for level in 1...3 { channels.append(try shape("m_down\(level).\(blocks).weight", rank: rank)[0]) }
+        for level in 1...3 {
+            let name = "m_down\(level).\(blocks).weight", down = try shape(name, rank: rank)
+            try positive(down[0], name, down, "channels at level \(level + 1) (its first extent)")
+            channels.append(down[0])
+        }
         try self.init(inputChannels: head[1] - 1, outputChannels: tail[0], channels: channels, blocks: blocks)
     }
 }

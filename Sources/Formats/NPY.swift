@@ -15,9 +15,10 @@ public enum NPY {
         try FileIO.write(encodedData(tensor), to: path)
     }
 
-    /// Decodes the bytes of an `.npy` file; `name` is the file name that errors report.
-    public static func decode(_ bytes: [UInt8], name: String) throws -> Tensor {
-        try bytes.withUnsafeBytes { try decode($0, name: name) }
+    /// Decodes the bytes of an `.npy` file; `name` is the file name that errors report, `memory`
+    /// the budget the array must fit in (default: `MemoryBudget.current()`).
+    public static func decode(_ bytes: [UInt8], name: String, memory: MemoryBudget? = nil) throws -> Tensor {
+        try bytes.withUnsafeBytes { try decode($0, name: name, memory: memory) }
     }
 
     /// The bytes of a float32 version 1.0 `.npy` file holding `tensor`.
@@ -29,8 +30,9 @@ public enum NPY {
     /// NumPy leaves room after the header dict for the first axis to grow to this many digits.
     private static let growthAxisDigits = 21
 
-    /// Decodes the bytes of an `.npy` file, checking every length against the buffer.
-    static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws -> Tensor {
+    /// Decodes the bytes of an `.npy` file, checking every length against the buffer and the
+    /// array's size against `memory` before allocating it.
+    static func decode(_ bytes: UnsafeRawBufferPointer, name: String, memory: MemoryBudget? = nil) throws -> Tensor {
         func fail(_ problem: String) -> FormatError { FormatError(file: name, problem) }
 
         guard bytes.starts(with: magic) else { throw fail("not an NPY file (bad magic)") }
@@ -51,6 +53,12 @@ public enum NPY {
         let available = bytes.count - dataStart
         guard header.dataLength == available else {
             throw fail("header says \(header.dataLength) bytes of data, file has \(available)")
+        }
+        do {
+            try (memory ?? MemoryBudget.current()).require(bytes: MemoryBudget.product(header.shape + [4]),
+                                                           for: "an array of shape \(header.shape)")
+        } catch let error as MemoryLimitError {
+            throw fail(error.description)
         }
 
         let data = UnsafeRawBufferPointer(rebasing: bytes[dataStart...])

@@ -69,6 +69,20 @@ struct PNGImage {
         rawCount = total
     }
 
+    /// Channels of the decoded tensor: 1 for grey (with or without alpha), else 3.
+    private var channels: Int { colourType == 0 || colourType == 4 ? 1 : 3 }
+
+    /// Throws when the inflated data and the decoded tensor of the declared size (overflow-checked)
+    /// do not fit in `budget`.
+    func requireMemory(_ budget: MemoryBudget) throws {
+        do {
+            try budget.require(bytes: MemoryBudget.sum(rawCount, MemoryBudget.product(width, height, channels, 4)),
+                               for: "IHDR declares \(width)×\(height) pixels of \(channels) channel\(channels == 1 ? "" : "s")")
+        } catch {
+            throw fail(error.description)
+        }
+    }
+
     /// The PLTE entries as values in [0, 1], checked, for colour type 3; empty for other types.
     private static func colours(_ palette: [UInt8]?, colourType: Int,
                                 fail: (String) -> FormatError) throws -> [Float] {
@@ -83,8 +97,7 @@ struct PNGImage {
     /// The image from `raw`, its `rawCount` bytes of inflated image data: each pass's rows are
     /// unfiltered and their samples scaled to [0, 1] (alpha dropped, palette indices expanded).
     func pixels(fromRaw raw: consuming [UInt8]) throws -> Tensor {
-        let channels = colourType == 0 || colourType == 4 ? 1 : 3
-        return try Tensor(shape: [1, channels, height, width]) { output in
+        try Tensor(shape: [1, channels, height, width]) { output in
             try raw.withUnsafeMutableBufferPointer { raw in
                 var start = 0
                 for pass in passes {

@@ -11,30 +11,37 @@ extension PNG {
     }
 
     /// Decodes the bytes of a PNG file as `read(path:)` does; `name` is the file name that errors
-    /// report.
-    public static func decode(_ bytes: [UInt8], name: String) throws -> Tensor {
-        try bytes.withUnsafeBytes { try decode($0, name: name) }
+    /// report, `memory` the budget the declared size must fit in (default: `MemoryBudget.current()`).
+    public static func decode(_ bytes: [UInt8], name: String, memory: MemoryBudget? = nil) throws -> Tensor {
+        try bytes.withUnsafeBytes { try decode($0, name: name, memory: memory) }
     }
 
-    /// Decodes the PNG file held in `bytes`; `name` is the file name that errors report.
-    static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws -> Tensor {
+    /// Decodes the PNG file held in `bytes`; `name` is the file name that errors report. The size
+    /// IHDR declares is checked against `memory` before anything of that size is allocated.
+    static func decode(_ bytes: UnsafeRawBufferPointer, name: String, memory: MemoryBudget? = nil) throws -> Tensor {
         let fail = { (problem: String) in FormatError(file: name, problem) }
         let file = try PNGChunks(bytes, fail: fail)
         let image = try PNGImage(header: file.header, palette: file.palette, fail: fail)
+        try checkRatio(file.imageData, count: image.rawCount, fail: fail)
+        try image.requireMemory(try memory ?? MemoryBudget.current())
         return try image.pixels(fromRaw: inflated(file.imageData, count: image.rawCount, fail: fail))
     }
 
     /// DEFLATE expands by at most 1032 to 1, so a larger claimed size is corrupt (and not allocated).
     private static let maxInflateRatio = 1032
 
-    /// The `count` bytes that the zlib stream `compressed` inflates to (zlib's `uncompress`, which
-    /// also checks the stream's Adler-32).
-    private static func inflated(_ compressed: [UInt8], count: Int, fail: (String) -> FormatError) throws -> [UInt8] {
+    /// Throws when `count` bytes are more than the zlib stream `compressed` can inflate to.
+    private static func checkRatio(_ compressed: [UInt8], count: Int, fail: (String) -> FormatError) throws {
         let (limit, overflow) = (compressed.count + 1).multipliedReportingOverflow(by: maxInflateRatio)
         guard overflow || count <= limit else {
             throw fail("IHDR calls for \(count) bytes of image data, more than the \(compressed.count) "
                 + "compressed bytes of IDAT can hold")
         }
+    }
+
+    /// The `count` bytes that the zlib stream `compressed` inflates to (zlib's `uncompress`, which
+    /// also checks the stream's Adler-32).
+    private static func inflated(_ compressed: [UInt8], count: Int, fail: (String) -> FormatError) throws -> [UInt8] {
         // One spare byte shows a stream that inflates to more than `count` bytes.
         var output = [UInt8](repeating: 0, count: count + 1)
         var produced = uLong(output.count)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Bench
 import Formats
 import Physics
+import Tensor
 
 /// Options that define a 2-D parallel-beam scan on the command line.
 struct ScanOptions: ParsableArguments {
@@ -14,8 +15,11 @@ struct ScanOptions: ParsableArguments {
         guard angles > 0 else { throw ValidationError("--angles: expected a positive integer, got \(angles)") }
     }
 
+    /// The projector, once its memory fits in the budget (checked before its angles are made).
     func projector() throws -> ParallelBeam2D {
-        try ParallelBeam2D(size: size, anglesDegrees: ParallelBeamGeometry.uniformAngles(count: angles), circle: !full)
+        try MemoryBudget.current().require(bytes: ScanMemory.parallelBeam2D(size: size, angles: angles, circle: !full),
+                                           for: "--size \(size), --angles \(angles)")
+        return try ParallelBeam2D(size: size, anglesDegrees: ParallelBeamGeometry.uniformAngles(count: angles), circle: !full)
     }
 }
 
@@ -92,6 +96,8 @@ struct ConeBeamCommand: ParsableCommand {
         let shape = try IntegerList.parse(volume, count: 3, option: "--volume")
         let cells = try IntegerList.parse(detector, count: 2, option: "--detector")
         let kind = ConeBeamGeometry.Beam(rawValue: beam) ?? .cone
+        try MemoryBudget.current().require(bytes: ScanMemory.volumeScan(volume: shape, views: views ?? 1, rows: cells[0], columns: cells[1]),
+                                           for: "--volume \(volume), --views \(views ?? 1), --detector \(detector)")
         let box = try VolumeGeometry(depth: shape[0], height: shape[1], width: shape[2], voxelSize: SIMD3(repeating: voxelSize))
         if let vectors {
             let table = try NPY.read(path: vectors)

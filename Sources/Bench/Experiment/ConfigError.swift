@@ -1,3 +1,5 @@
+import Tensor
+
 /// A mistake in an experiment or parallel-configuration file, found before anything runs.
 ///
 /// The description names the file, the line, the field and what was expected, e.g.
@@ -13,12 +15,14 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
     /// What was wrong and what was expected, without the location.
     public let message: String
 
-    /// An error at `line` of `file` about `field`.
+    /// An error at `line` of `file` about `field`; control characters quoted from the input (an
+    /// ESC in a binary file, a line break in a key) are written as `\u{1B}`, so the message stays one
+    /// harmless line.
     public init(file: String, line: Int?, field: String, _ message: String) {
-        self.file = file
+        self.file = file.escapingControlCharacters
         self.line = line
-        self.field = field
-        self.message = message
+        self.field = field.escapingControlCharacters
+        self.message = message.escapingControlCharacters
     }
 
     /// `file:line: field: message` (`file: field: message` without a line).

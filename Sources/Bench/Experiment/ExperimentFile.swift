@@ -33,6 +33,8 @@ public struct ExperimentFile: Sendable, Equatable {
     public let maxRuns: Int
     /// `n-repetitions`: how many times each grid point runs.
     public let nRepetitions: Int
+    /// The line of `n-repetitions`, nil when the file does not set it (for errors).
+    let nRepetitionsLine: Int?
     /// `plot`: whether to draw plots after the runs.
     public let plot: Bool
     /// `html`: whether to write the HTML report after the runs.
@@ -67,6 +69,7 @@ public struct ExperimentFile: Sendable, Equatable {
         solvers = try required(.solver, key: "solver")
         maxRuns = try nodes["max-runs"].map { try source.int($0, "max-runs", minimum: 1) } ?? 100
         nRepetitions = try nodes["n-repetitions"].map { try source.int($0, "n-repetitions", minimum: 1) } ?? 1
+        nRepetitionsLine = nodes["n-repetitions"]?.mark?.line
         plot = try nodes["plot"].map { try source.bool($0, "plot") } ?? true
         html = try nodes["html"].map { try source.bool($0, "html") } ?? true
     }

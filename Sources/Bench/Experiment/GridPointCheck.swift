@@ -1,5 +1,8 @@
+import Tensor
+
 /// The checks that need several parameters of one grid point: tiles against the overlap and the
-/// image size, and the GPUs that `slurm_gres` requests against the processes per node.
+/// image size, the GPUs that `slurm_gres` requests against the processes per node, the process
+/// count against the limit, and the dataset's parameters together (`DatasetCheck`).
 struct GridPointCheck {
     /// The experiment file (for errors).
     let file: String
@@ -11,11 +14,26 @@ struct GridPointCheck {
     let solver: ExperimentItem
     /// Its parameters at this grid point.
     let solverValues: [String: SourcedValue]
+    /// The run of this grid point (its first repetition).
+    let run: RunSpec
+    /// The most processes a run may need.
+    let maxProcesses: Int
+    /// The memory the machine has for the run.
+    let memory: MemoryBudget
 
     /// Throws the first `ConfigError` found.
-    func run() throws {
+    func check() throws {
         try checkTiles()
         try checkGPUs()
+        try checkProcesses()
+        try DatasetCheck(file: file, dataset: dataset, values: datasetValues, memory: memory).run()
+    }
+
+    /// At most `maxProcesses` processes.
+    private func checkProcesses() throws {
+        guard run.processes > maxProcesses else { return }
+        let (field, source) = run.processSource
+        throw fail(field, "the run needs \(run.processes) processes (\(source)), more than the limit of \(maxProcesses); expected fewer processes, or a higher limit with `invscale run --max-processes N`")
     }
 
     /// With `patch_size` > 0: list lengths match the dataset's dimensions, `overlap` <

@@ -12,6 +12,10 @@ import Yams
 public struct ParallelConfig: Sendable, Equatable, Codable {
     /// The accepted backends.
     public static let backends = ["submitit", "mpirun", "local", "slurm"]
+    /// The largest `slurm_time`: one year, in minutes.
+    public static let maxMinutes = 525_600
+    /// The largest `slurm_gpus_per_node` and `slurm_cpus_per_task`.
+    public static let maxPerNode = 65_536
     /// The keys a file may use.
     public static let knownKeys = ["backend", "slurm_time", "slurm_stderr_to_stdout", "slurm_additional_parameters",
                                    "slurm_setup", "slurm_partition", "slurm_gpus_per_node", "slurm_cpus_per_task", "slurm_mem"]
@@ -52,7 +56,7 @@ public struct ParallelConfig: Sendable, Equatable, Codable {
             throw source.fail(backendNode, "backend", "expected one of \(Self.backends.joined(separator: ", ")), got '\(backend)'"
                               + Suggestion.didYouMean(backend, among: Self.backends))
         }
-        slurmTime = try nodes["slurm_time"].map { try source.int($0, "slurm_time", minimum: 1) }
+        slurmTime = try nodes["slurm_time"].map { try source.int($0, "slurm_time", minimum: 1, maximum: Self.maxMinutes) }
         slurmStderrToStdout = try nodes["slurm_stderr_to_stdout"].map { try source.bool($0, "slurm_stderr_to_stdout") } ?? false
         slurmAdditionalParameters = try nodes["slurm_additional_parameters"].map { node in
             guard node.tagName != .null else { return [:] }
@@ -69,8 +73,8 @@ public struct ParallelConfig: Sendable, Equatable, Codable {
             try source.sequence(node, "slurm_setup", expected: "a list of shell commands").map { try source.text($0, "slurm_setup") }
         } ?? []
         slurmPartition = try nodes["slurm_partition"].map { try source.text($0, "slurm_partition") }
-        slurmGpusPerNode = try nodes["slurm_gpus_per_node"].map { try source.int($0, "slurm_gpus_per_node", minimum: 1) }
-        slurmCpusPerTask = try nodes["slurm_cpus_per_task"].map { try source.int($0, "slurm_cpus_per_task", minimum: 1) }
+        slurmGpusPerNode = try nodes["slurm_gpus_per_node"].map { try source.int($0, "slurm_gpus_per_node", minimum: 1, maximum: Self.maxPerNode) }
+        slurmCpusPerTask = try nodes["slurm_cpus_per_task"].map { try source.int($0, "slurm_cpus_per_task", minimum: 1, maximum: Self.maxPerNode) }
         slurmMem = try nodes["slurm_mem"].map { try source.text($0, "slurm_mem") }
     }
 

@@ -67,16 +67,20 @@ public struct ParameterSpec: Sendable, Equatable, Codable {
     public let choices: [String]
     /// The smallest accepted number.
     public let bound: ParameterBound
+    /// The largest accepted number, for parameters whose size multiplies (process counts); nil
+    /// when only memory limits it.
+    public let maximum: Int?
 
-    /// A parameter; `choices` and `bound` restrict the accepted values.
+    /// A parameter; `choices`, `bound` and `maximum` restrict the accepted values.
     public init(_ name: String, _ type: ParameterType, _ defaultValue: ParameterValue, _ meaning: String,
-                choices: [String] = [], bound: ParameterBound = .none) {
+                choices: [String] = [], bound: ParameterBound = .none, maximum: Int? = nil) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
         self.meaning = meaning
         self.choices = choices
         self.bound = bound
+        self.maximum = maximum
     }
 
     /// `value` in canonical form; throws a sentence saying what was expected instead.
@@ -88,15 +92,20 @@ public struct ParameterSpec: Sendable, Equatable, Codable {
             let hint = Suggestion.didYouMean(text, among: choices)
             throw ValueProblem("expected one of \(choices.joined(separator: ", ")), got '\(text)'\(hint)")
         }
-        let numbers = accepted.listValue.map { $0.compactMap(\.doubleValue) } ?? accepted.doubleValue.map { [$0] } ?? []
-        if let outside = numbers.first(where: { !bound.admits($0) }) {
-            throw ValueProblem("expected \(expectation), got \(ParameterValue.double(outside).compactNumber)")
+        let elements = accepted.listValue ?? [accepted]
+        if let infinite = elements.compactMap(\.doubleValue).first(where: { !$0.isFinite }) {
+            throw ValueProblem("expected a finite number, got \(infinite); .inf and .nan are not accepted")
+        }
+        if let outside = elements.first(where: { element in
+            element.doubleValue.map { number in !bound.admits(number) || maximum.map { number > Double($0) } == true } ?? false
+        }) {
+            throw ValueProblem("expected \(expectation), got \(outside.intValue.map(String.init) ?? outside.compactNumber)")
         }
         return accepted
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, type, meaning, choices, bound
+        case name, type, meaning, choices, bound, maximum
         case defaultValue = "default_value"
     }
 
@@ -111,7 +120,8 @@ public struct ParameterSpec: Sendable, Equatable, Codable {
         case .floatOrNull: "a number or null"
         case .intOrIntList: "an int or a list of ints"
         }
-        return bound == .none ? base : "\(base) \(bound.rawValue)"
+        let lower = bound == .none ? base : "\(base) \(bound.rawValue)"
+        return maximum.map { "\(lower) and ≤ \($0)" } ?? lower
     }
 }
 

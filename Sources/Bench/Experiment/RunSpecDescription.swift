@@ -12,14 +12,6 @@ extension RunSpec {
     /// Whether InvScale implements this run's dataset (runs of other datasets can be planned only).
     public var isDatasetBuilt: Bool { ParameterCatalog.component(.dataset, named: dataset)?.isBuilt ?? false }
 
-    /// Processes the run needs: `torchrun_nproc_per_node` when above 1, else
-    /// `slurm_ntasks_per_node × slurm_nodes`.
-    public var processes: Int {
-        let torchrun = solverParameter("torchrun_nproc_per_node")?.intValue ?? 1
-        if torchrun > 1 { return torchrun }
-        return (solverParameter("slurm_ntasks_per_node")?.intValue ?? 1) * (solverParameter("slurm_nodes")?.intValue ?? 1)
-    }
-
     /// The tile size per dimension (one entry for a square tile) when the denoiser is
     /// distributed in tiles (`distribute_denoiser` and `patch_size` > 0); nil otherwise.
     public var tileSize: [Int]? {
@@ -33,14 +25,17 @@ extension RunSpec {
 
     /// A one-line description, e.g.
     /// `PnP (drunet σ 0.01, init zeros) · tomography_2d 2048² · 2 processes · tiles 448/32 · batch 0`;
-    /// the relaxation λ appears when set, the tiling part only when the denoiser is tiled (with
-    /// "tiles all-reduced" when several processes share tiles the reference's way).
+    /// the DRUNet weights appear when not the default `drunet` (", weights bundled"), the relaxation
+    /// λ when set, the tiling part only when the denoiser is tiled (with "tiles all-reduced" when
+    /// several processes share tiles the reference's way).
     public var label: String {
         var solverPart = solver
         if let denoiser = solverParameter("denoiser")?.stringValue, let sigma = solverParameter("denoiser_sigma"),
            let initialisation = solverParameter("init_method")?.stringValue {
             let relaxation = solverParameter("denoiser_lambda_relaxation").flatMap { $0.isNull ? nil : ", λ \($0)" } ?? ""
-            solverPart += " (\(denoiser) σ \(sigma)\(relaxation), init \(initialisation))"
+            let weights = solverParameter("denoiser_weights")?.stringValue
+            let weightsPart = denoiser == "drunet" && weights != nil && weights != "drunet" ? ", weights \(weights!)" : ""
+            solverPart += " (\(denoiser) σ \(sigma)\(weightsPart)\(relaxation), init \(initialisation))"
         }
         var parts = [solverPart, datasetLabel, processes == 1 ? "1 process" : "\(processes) processes"]
         if let tileSize {

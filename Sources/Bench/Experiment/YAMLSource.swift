@@ -20,8 +20,11 @@ struct YAMLSource {
         }
     }
 
-    /// The top-level mapping of `text`; YAML syntax errors and duplicate keys become errors at their line.
+    /// The top-level mapping of `text` (a leading byte-order mark is skipped); YAML syntax errors,
+    /// duplicate keys and texts that expand beyond `AliasBudget`'s limits become errors at their line.
     func rootMapping(_ text: String, expected: String) throws -> Node.Mapping {
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.unicodeScalars.dropFirst()) : text
+        try AliasBudget.check(text, file: file)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -78,8 +81,7 @@ struct YAMLSource {
             case .null: return .null
             case .bool: return node.bool.map(ParameterValue.bool) ?? .string(scalar.string)
             case .int:
-                guard let int = node.int else { throw fail(node, field, "integer \(scalar.string) is out of range") }
-                return .int(int)
+                return .int(try integer(scalar, node, field))
             case .float: return node.float.map(ParameterValue.double) ?? .string(scalar.string)
             default: return .string(scalar.string)
             }
@@ -88,12 +90,26 @@ struct YAMLSource {
         }
     }
 
-    /// An int scalar of at least `minimum`.
-    func int(_ node: Node, _ field: String, minimum: Int) throws -> Int {
-        guard case .int(let number) = try value(node, field) else {
-            throw fail(node, field, "expected an int ≥ \(minimum), got \(describe(node))")
+    /// The value of a scalar tagged int: YAML's forms (`64`, `0x40`, `0o100`), also when quoted under
+    /// an explicit `!!int` tag; out-of-range numbers and text that is no integer are refused.
+    private func integer(_ scalar: Node.Scalar, _ node: Node, _ field: String) throws -> Int {
+        if let int = node.int { return int }
+        let text = scalar.string.filter { $0 != "_" }
+        if let int = Int(text) ?? Node(text).int { return int }
+        let digits = text.drop { "+-".contains($0) }
+        if !digits.isEmpty, digits.allSatisfy(\.isNumber) {
+            throw fail(node, field, "integer \(scalar.string) is out of range; expected \(Int.min)...\(Int.max)")
         }
-        guard number >= minimum else { throw fail(node, field, "expected an int ≥ \(minimum), got \(number)") }
+        throw fail(node, field, "expected an integer for the !!int tag, got '\(scalar.string)'")
+    }
+
+    /// An int scalar of at least `minimum` (and at most `maximum`).
+    func int(_ node: Node, _ field: String, minimum: Int, maximum: Int = .max) throws -> Int {
+        let expected = maximum == .max ? "an int ≥ \(minimum)" : "an int in \(minimum)...\(maximum)"
+        guard case .int(let number) = try value(node, field) else {
+            throw fail(node, field, "expected \(expected), got \(describe(node))")
+        }
+        guard (minimum...maximum).contains(number) else { throw fail(node, field, "expected \(expected), got \(number)") }
         return number
     }
 
@@ -137,7 +153,9 @@ struct YAMLSource {
             return ConfigError(file: file, line: context.mark.line, field: duplicates.joined(separator: ", "),
                                "key given twice in the same mapping; expected each key once")
         default:
-            return ConfigError(file: file, line: 1, field: "", "invalid YAML: \(error)")
+            // Yams adds the offending line and a caret on further lines; the first line says it all.
+            let first = "\(error)".split(separator: "\n").first.map { $0.hasSuffix(":") ? String($0.dropLast()) : String($0) }
+            return ConfigError(file: file, line: 1, field: "", "invalid YAML: \(first ?? "\(error)")")
         }
     }
 }
