@@ -35,6 +35,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Folder with real data (the walnut for tomography_3d; see `invscale data fetch walnut`), default $INVSCALE_DATA; passed to every process of a run.")
     var dataDir: String?
     @Option(help: "Iterations per run, overriding the file's max-runs.") var maxRuns: Int?
+    @Option(help: "The most processes one run may ask for (a guard against typos such as 2000 ranks); raise it knowingly.")
+    var maxProcesses: Int = RunSpec.defaultMaxProcesses
     @Flag(help: "Run again the runs that finished before.") var force = false
     @Flag(help: "Print the plan and exit.") var plan = false
     @Option(help: "How multi-process runs start: auto, local, mpirun or slurm.") var launcher: LauncherKind = .auto
@@ -46,6 +48,9 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         if let maxRuns, maxRuns <= 0 { throw ValidationError("--max-runs: expected a positive integer, got \(maxRuns)") }
+        guard (1...RunSpec.maxParameterProcesses).contains(maxProcesses) else {
+            throw ValidationError("--max-processes: expected an integer from 1 to \(RunSpec.maxParameterProcesses), got \(maxProcesses)")
+        }
         guard stallTimeout.isFinite, stallTimeout >= 1 else {
             throw ValidationError("--stall-timeout: expected a number of seconds ≥ 1, got \(stallTimeout)")
         }
@@ -56,7 +61,10 @@ struct RunCommand: ParsableCommand {
         let experiment = try config.map { try ExperimentFile.load(path: $0) }
             ?? ExperimentFile(yaml: DefaultExperiment.yaml, path: DefaultExperiment.name)
         let parallel = try parallelConfig.map { try ParallelConfig.load(path: $0) }
-        var runs = try experiment.expand()
+        // Set before expansion: the plan's memory check looks for the walnut there. Processes
+        // started by the launchers (mpirun, srun) inherit the environment.
+        if let dataDir { setenv(DataFolder.environmentVariable, absolute(dataDir), 1) }
+        var runs = try experiment.expand(maxProcesses: maxProcesses)
         if let maxRuns { runs = runs.map { $0.withMaxIterations(maxRuns) } }
         print("experiment \(experiment.path)")
         ExperimentPlan(runs: runs).lines().forEach { print($0) }
@@ -66,8 +74,6 @@ struct RunCommand: ParsableCommand {
                                   waiting: { printError("waiting for \($0) to release \(output)") },
                                   shouldStop: { Interruption.received != nil })
         if let previous = lock.takenOverFrom { printError("note: \(output) was held by \(previous), which has ended; taking it over") }
-        // Processes started by the launchers (mpirun, srun) inherit the environment.
-        if let dataDir { setenv(DataFolder.environmentVariable, absolute(dataDir), 1) }
         let terminal = isatty(STDOUT_FILENO) == 1
         var pending = false
         var launch = LaunchOptions(launcher: launcher, threads: runtime.threads, dryRun: dryRun, parallelConfig: parallel)

@@ -71,4 +71,18 @@ struct InputHardeningTests {
         let repetitions = try failure(["run", "\(folder)/reps.yml", "--plan"])
         #expect(repetitions.contains("reps.yml:3: n-repetitions: the file expands to 100000000 runs"), "\(repetitions)")
     }
+
+    @Test("a run of 2000 processes is refused unless --max-processes allows it; huge counts cannot overflow")
+    func processLimit() throws {
+        let folder = try CLI.temporaryFolder()
+        try "dataset: [tomography_2d]\nsolver:\n  - PnP:\n      slurm_ntasks_per_node: 2000\n".write(toFile: "\(folder)/many.yml", atomically: true, encoding: .utf8)
+        let refused = try failure(["run", "\(folder)/many.yml", "--plan"])
+        #expect(refused.contains("many.yml:4: solver.PnP.slurm_ntasks_per_node: the run needs 2000 processes") && refused.contains("--max-processes"), "\(refused)")
+        let allowed = try CLI.run(["run", "\(folder)/many.yml", "--plan", "--max-processes", "4096"])
+        #expect(allowed.status == 0 && allowed.output.contains("2000 processes"), "\(allowed.output)\(allowed.error)")
+        try "dataset: [tomography_2d]\nsolver:\n  - PnP:\n      slurm_nodes: 4611686018427387904\n      slurm_ntasks_per_node: 4\n"
+            .write(toFile: "\(folder)/wrap.yml", atomically: true, encoding: .utf8)
+        let wrapped = try failure(["run", "\(folder)/wrap.yml", "--plan"])
+        #expect(wrapped.contains("wrap.yml:4: solver.PnP.slurm_nodes: expected an int > 0 and ≤ 65536"), "\(wrapped)")
+    }
 }
