@@ -79,7 +79,7 @@ else say "2  full disk" "skipped: mounting a tmpfs needs root"; fi
 printf 'dataset:\n  - tomography_2d:\n      img_size: 10000000\nsolver: [PnP]\n' > big.yml
 probe "3  img_size: 10000000 (--plan)" "$BIN" run big.yml --plan
 probe "3  op parallel2d --angles 1000000000" "$BIN" op parallel2d --size 64 --angles 1000000000 in.npy out.npy
-probe "3  dataset --img-size 10000000" "$BIN" dataset tomography_2d --img-size 10000000 --output ds
+probe "3  dataset --img-size 10000000" "$BIN" dataset tomography_2d --img-size 10000000 --export ds
 printf 'dataset:\n  - tomography_2d:\n      num_angles: 100000000\nsolver: [PnP]\n' > angles.yml
 probe "3  num_angles: 100000000 (--plan)" "$BIN" run angles.yml --plan
 if command -v python3 >/dev/null; then
@@ -91,15 +91,15 @@ raw = zlib.compress(row * 20000, 9)
 open("huge.png", "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0)) + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
 EOF
   say "3  PNG of $(stat -c %s huge.png) bytes declaring 20000²" ""
-  INVSCALE_MEMORY_LIMIT_MB=256 probe "3  ... metrics on it (256 MiB budget)" "$BIN" metrics huge.png huge.png
+  INVSCALE_MEMORY_LIMIT_MB=256 probe "3  ... denoise it (256 MiB budget)" "$BIN" denoise --model bundled --sigma 0.05 huge.png out.png
 fi
 
 # 4. Configs that would exhaust memory before anything runs (max RSS in MiB from /usr/bin/time).
 { printf 'dataset: [tomography_2d]\nsolver: [PnP]\nplot:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n'
   prev=a; for name in b c d e f g h i j; do printf '  %s: &%s [' $name $name; for k in 1 2 3 4 5 6 7 8 9; do printf '*%s, ' $prev; done; printf '*%s]\n' $prev; prev=$name; done; } > laughs.yml
 printf 'dataset: [tomography_2d]\nsolver: [PnP]\nn-repetitions: 100000000\n' > reps.yml
-{ printf 'dataset:\n  - tomography_2d:\n'; for key in img_size num_angles num_operators noise_level; do printf '      %s: [%s]\n' $key "$(seq -s ', ' 10 39)"; done
-  printf 'solver:\n  - PnP:\n'; for key in denoiser_sigma step_size_scale; do printf '      %s: [%s]\n' $key "$(seq -s ', ' 1 30 | sed 's/\([0-9]*\)/0.0\1/g')"; done; } > axes.yml
+{ printf 'dataset:\n  - tomography_2d:\n'; for key in img_size num_angles seed noise_level; do printf '      %s: [%s]\n' $key "$(seq -s ', ' 10 39)"; done
+  printf 'solver:\n  - PnP:\n'; for key in denoiser_sigma step_size_scale; do printf '      %s: [%s]\n' $key "$(seq -s ', ' 1 30)"; done; } > axes.yml
 for f in laughs reps axes; do
   /usr/bin/time -f '%M' -o rss.txt timeout 60 "$BIN" run $f.yml --plan > out.txt 2> err.txt; rc=$?
   say "4  $f.yml --plan" "exit $rc, max RSS $(( $(tail -1 rss.txt) / 1024 )) MiB: $(first_error err.txt)"
