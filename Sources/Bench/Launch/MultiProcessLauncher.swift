@@ -55,8 +55,12 @@ enum MultiProcessLauncher {
         let child = try ChildProcess(command.arguments, environment: command.environment, outputFile: folder.logFile)
         let end = follow(spec, folder: folder, stallFloor: options.stallFloorSeconds, log: log, jobEnded: { child.poll() },
                          interrupt: { signalRanks(folder, spec: spec) }, kill: {
-            child.signalGroup(SIGKILL)
+            // The ranks first, so that mpirun sees them die, reaps them and ends by itself; then
+            // its whole group if it lingers.
             for pid in folder.rankProcessIDs(processes: spec.processes) { Glibc.kill(pid, SIGKILL) }
+            var waited = 0.0
+            while child.poll() == nil, waited < 3 { usleep(100_000); waited += 0.1 }
+            if child.poll() == nil { child.signalGroup(SIGKILL) }
         })
         return finish(spec, folder: folder, launcher: "mpirun", exitDescription: "mpirun exited with status \(end.status)", end: end)
     }
