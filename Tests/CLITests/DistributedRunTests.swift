@@ -136,23 +136,10 @@ extension DistributedRunTests {
 struct DistributedFaultTests {
     /// PnP-TV on tomography_2d 64² (3 operators): a 2-process row, then a 1-process row.
     static func experiment(iterations: Int) -> String {
-        """
-        dataset:
-          - tomography_2d:
-              img_size: 64
-              num_angles: 30
-              num_operators: 3
-        solver:
-          - PnP:
-              denoiser: tv
-              tv_iterations: 10
-              denoiser_sigma: 0.001
-              init_method: fbp
-              patch_size: 32
-              overlap: 8
-              slurm_ntasks_per_node, distribute_physics, distribute_denoiser: [[2, true, true], [1, false, false]]
-        max-runs: \(iterations)
-        """
+        HardeningTests.experiment(iterations: iterations, solverLines: [
+            "patch_size: 32", "overlap: 8",
+            "slurm_ntasks_per_node, distribute_physics, distribute_denoiser: [[2, true, true], [1, false, false]]",
+        ])
     }
 
     static func records(_ output: String) throws -> [Int: [String: Any]] {
