@@ -9,8 +9,9 @@ import Glibc
 /// end: progress from rank 0's CSV, Ctrl-C forwarded as SIGTERM to every rank (they stop together
 /// after the current iteration), a watchdog that kills the job 10 s after a rank reported an
 /// error if it has not ended by itself, and a `StallWatch` that kills it when a rank stops
-/// making progress. The ranks end by themselves when this process ends (`RankHeartbeat`). When the job ends without rank 0 closing `run.json`, the
-/// launcher marks the run failed with the ranks' errors.
+/// making progress. The ranks end by themselves when this process ends (`RankHeartbeat`). When
+/// the job ends without rank 0 closing `run.json`, the launcher marks the run failed with the
+/// ranks' errors.
 enum MultiProcessLauncher {
     /// Seconds between a rank's error report and the watchdog's SIGKILL of the job.
     static let watchdogSeconds = 10.0
@@ -123,6 +124,7 @@ enum MultiProcessLauncher {
         }
     }
 
+    /// The median of `values` (the upper one of an even count), nil when there are none.
     static func median(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
