@@ -33,8 +33,8 @@ struct HardeningTests {
         process.executableURL = CLI.binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        FileManager.default.createFile(atPath: folder + "/out.txt", contents: nil)
-        FileManager.default.createFile(atPath: folder + "/err.txt", contents: nil)
+        _ = FileManager.default.createFile(atPath: folder + "/out.txt", contents: nil)
+        _ = FileManager.default.createFile(atPath: folder + "/err.txt", contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/out.txt"))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/err.txt"))
         try process.run()
@@ -164,7 +164,7 @@ struct HardeningTests {
         let local = try CLI.run(["run", config, "--output", folder + "/results", "--launcher", "local"])
         #expect(local.status == 1)
         #expect(local.error.contains("nothing was run (needs 2 processes)"), "\(local.error)")
-        FileManager.default.createFile(atPath: folder + "/file", contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: folder + "/file", contents: Data("x".utf8))
         let onFile = try CLI.run(["run", config, "--output", folder + "/file"])
         #expect(onFile.status != 0)
         #expect(onFile.error.contains("/file: exists and is not a folder") && !onFile.error.contains("NSCocoaErrorDomain"), "\(onFile.error)")
