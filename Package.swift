@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "BundledWeights", cSettings: [.headerSearchPath("../../Resources/weights")]),
 
         .target(name: "SafeFiles"),
+        // prctl (variadic in C, so not callable from Swift) behind one plain function.
+        .target(name: "CProcessControl"),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
         .target(name: "Formats", dependencies: ["Tensor", "SafeFiles", "CZlib", "CTIFF"]),
         .target(name: "Physics", dependencies: ["Tensor", "CFFTW"], swiftSettings: kernelSettings),
@@ -44,7 +46,7 @@ let package = Package(
         .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers", "Distributed"], swiftSettings: kernelSettings),
         .target(name: "Report", dependencies: ["SafeFiles"]),
         .target(name: "Bench", dependencies: [
-            "Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics", "Solvers", "Distributed", "Report", "SafeFiles",
+            "Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics", "Solvers", "Distributed", "Report", "SafeFiles", "CProcessControl",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "invscale", dependencies: [

@@ -1,3 +1,4 @@
+import CProcessControl
 import FoundationEssentials
 import Tensor
 import Report
@@ -53,6 +54,9 @@ enum MultiProcessLauncher {
             return nil
         }
         log("  \(printable)  (\(command.threads) thread\(command.threads == 1 ? "" : "s") per rank, log \(folder.logFile))", .info)
+        // Ranks that outlive mpirun (killed after it ended) are reparented to us, not to a PID 1
+        // that may never reap them; they are reaped below.
+        _ = invscale_become_subreaper()
         let child = try ChildProcess(command.arguments, environment: command.environment, outputFile: folder.logFile)
         let end = follow(spec, folder: folder, stallFloor: options.stallFloorSeconds, log: log, jobEnded: { child.poll() },
                          interrupt: { signalRanks(folder, spec: spec) }, kill: {
@@ -63,7 +67,23 @@ enum MultiProcessLauncher {
             while child.poll() == nil, waited < 3 { usleep(100_000); waited += 0.1 }
             if child.poll() == nil { child.signalGroup(SIGKILL) }
         })
+        reapOrphans(folder.rankProcessIDs(processes: spec.processes))
         return finish(spec, folder: folder, launcher: "mpirun", exitDescription: "mpirun exited with status \(end.status)", end: end)
+    }
+
+    /// Waits (up to 2 s) for the ranks among `pids` that were reparented to this process after
+    /// mpirun ended, so none is left as a zombie; ranks mpirun reaped itself are not our children
+    /// and are skipped at once.
+    static func reapOrphans(_ pids: [Int32]) {
+        var pending = pids, waited = 0.0
+        while !pending.isEmpty, waited < 2 {
+            pending = pending.filter { pid in
+                var status: Int32 = 0
+                let result = waitpid(pid, &status, WNOHANG)
+                return result == 0  // still running (ECHILD: not ours; pid: reaped now)
+            }
+            if !pending.isEmpty { usleep(50_000); waited += 0.05 }
+        }
     }
 
     /// Writes the spec for the workers and clears the rank files of an earlier attempt.
