@@ -124,7 +124,7 @@ if command -v mpirun >/dev/null; then
   config live.yml "slurm_ntasks_per_node: 2" "distribute_physics: true"
   "$BIN" run live.yml --output O7 --launcher mpirun --threads 1 > /dev/null 2>&1 & PARENT=$!
   wait_rows O7 2; pids=$(cat O7/*/rank*.pid)
-  kill -KILL $PARENT; killed=$(date +%s.%N)
+  kill -KILL $PARENT; killed=$(date +%s.%N); wait $PARENT 2>/dev/null
   for _ in $(seq 100); do all=1; for p in $pids; do gone "$p" || all=0; done; [ $all = 1 ] && break; sleep 0.05; done
   say "7  kill -9 of invscale run" "ranks gone after $(echo "$(date +%s.%N) - $killed" | bc | cut -c1-4) s (all gone: $all), run.json $(status_of O7)"
 else say "6, 7  stuck rank, killed parent" "skipped: no mpirun"; fi
