@@ -26,13 +26,9 @@ public enum DatasetExport {
 
 /// Folder creation and JSON files, with errors that name the path.
 public enum FileSystem {
-    /// Creates `path` and its parents when missing.
+    /// Creates `path` and its parents when missing (`FileWriter.createFolder`).
     public static func makeDirectory(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw FormatError(file: path, "cannot create folder (\(error))")
-        }
+        do { try FileWriter.createFolder(path) } catch let error as FileWriteError { throw FormatError(file: error.path, error.problem) }
     }
 
     /// Writes `value` as pretty-printed JSON with sorted keys.

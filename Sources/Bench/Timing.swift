@@ -27,7 +27,8 @@ public struct TimingStats: Sendable, Codable, Equatable {
         cpu_median_s = cpuSamples.isEmpty ? nil : TimingStats.median(cpuSamples.sorted())
     }
 
-    private static func median(_ sorted: [Double]) -> Double {
+    /// The median of `sorted` (ascending, not empty): the middle value, or the mean of the two.
+    static func median(_ sorted: [Double]) -> Double {
         let middle = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }

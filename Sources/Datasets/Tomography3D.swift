@@ -73,14 +73,20 @@ public struct Tomography3D: Sendable, Equatable {
     /// A lower bound of the bytes `makeProblem()` holds for the synthetic phantom
     /// (`ScanMemory.volumeScan`), nil when the size overflows.
     public var syntheticMemoryEstimate: Int? {
-        let side = volumeShape[1]
+        guard let detector = syntheticDetector else { return nil }
+        return ScanMemory.volumeScan(volume: volumeShape, views: numProjections, rows: detector.rows, columns: detector.columns)
+    }
+
+    /// The synthetic scan's detector: the walnut's, scaled by the volume side over the walnut's
+    /// (at least one cell each way); nil when the side is too large to count cells.
+    private var syntheticDetector: (rows: Int, columns: Int)? {
         func scaled(_ cells: Int) -> Int? {
-            let value = (Double(cells) * Double(side) / Double(ConeBeamGeometry.Walnut.volumeSide)).rounded()
+            let value = (Double(cells) * Double(volumeShape[1]) / Double(ConeBeamGeometry.Walnut.volumeSide)).rounded()
             return value < 1e15 ? max(1, Int(value)) : nil
         }
         guard let rows = scaled(ConeBeamGeometry.Walnut.detectorRows),
               let columns = scaled(ConeBeamGeometry.Walnut.detectorColumns) else { return nil }
-        return ScanMemory.volumeScan(volume: volumeShape, views: numProjections, rows: rows, columns: columns)
+        return (rows, columns)
     }
 
     /// Throws a `MemoryLimitError` naming the parameters when the synthetic problem does not fit in
@@ -97,8 +103,9 @@ public struct Tomography3D: Sendable, Equatable {
         let indices = Self.viewIndices(total: Self.fullScanViews, count: numProjections)
         let angles = indices.map { 360 * Double($0) / Double(Self.fullScanViews) }
         let side = volumeShape[1]
-        let rows = max(1, Int((Double(ConeBeamGeometry.Walnut.detectorRows * side) / Double(ConeBeamGeometry.Walnut.volumeSide)).rounded()))
-        let columns = max(1, Int((Double(ConeBeamGeometry.Walnut.detectorColumns * side) / Double(ConeBeamGeometry.Walnut.volumeSide)).rounded()))
+        guard let (rows, columns) = syntheticDetector else {
+            throw TensorError.invalidArgument("\(Self.name): img_size \(side) is too large for a detector")
+        }
         let cone = try ConeBeamGeometry.walnutLike(volumeSide: side, depth: volumeShape[0], detectorRows: rows, detectorColumns: columns,
                                                    anglesDegrees: angles)
         guard geometryType == .parallel else { return cone }

@@ -34,6 +34,20 @@ public enum FileWriter {
         try write(Array(text.utf8), to: path)
     }
 
+    /// Creates `folder` and its parents; refuses a path that exists and is not a folder.
+    public static func createFolder(_ folder: String) throws {
+        var status = stat()
+        if stat(folder, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFDIR else { throw FileWriteError(path: folder, "exists and is not a folder") }
+            return
+        }
+        let parent = Self.folder(of: folder)
+        if parent != folder, parent != ".", parent != "/" { try createFolder(parent) }
+        guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
+            throw FileWriteError(path: folder, "cannot create the folder (\(reason(errno)))")
+        }
+    }
+
     /// `path` with its symbolic links followed (up to 40), so the link is kept and its target written.
     static func resolvedTarget(_ path: String) throws -> String {
         var current = path

@@ -21,7 +21,7 @@ public final class FolderLock {
     /// `shouldStop` every 0.2 s and calling `waiting` once with the holder's description).
     public init(folder: String, command: String, wait: Bool = false, waiting: (String) -> Void = { _ in },
                 shouldStop: () -> Bool = { false }) throws {
-        try FolderLock.createFolder(folder)
+        do { try FileWriter.createFolder(folder) } catch let error as FileWriteError { throw FolderLockError(error.description) }
         let path = folder + "/" + FolderLock.fileName
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -71,20 +71,6 @@ public final class FolderLock {
         let text = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
         let line = text.split(separator: "\n").first.map(String.init) ?? ""
         return line.isEmpty ? nobody : line
-    }
-
-    /// Creates `folder` and its parents; refuses a path that exists and is not a folder.
-    public static func createFolder(_ folder: String) throws {
-        var status = stat()
-        if stat(folder, &status) == 0 {
-            guard status.st_mode & S_IFMT == S_IFDIR else { throw FolderLockError("\(folder): exists and is not a folder") }
-            return
-        }
-        let parent = FileWriter.folder(of: folder)
-        if parent != folder, parent != ".", parent != "/" { try createFolder(parent) }
-        guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
-            throw FolderLockError("\(folder): cannot create the folder (\(FileWriter.reason(errno)))")
-        }
     }
 
     /// This machine's host name.

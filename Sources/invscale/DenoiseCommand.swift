@@ -25,18 +25,14 @@ struct DenoiseCommand: ParsableCommand {
         guard sigma.isFinite, sigma >= 0 else { throw ValidationError("--sigma: expected a finite value ≥ 0, got \(sigma)") }
         guard maxBatch >= 0 else { throw ValidationError("--max-batch: expected a value ≥ 0, got \(maxBatch)") }
         let tiles = try sizes(patch, "--patch"), overlaps = try sizes(overlap, "--overlap")
-        guard tiles != [0] else { return }
-        guard !tiles.contains(0) else {
+        switch TileSizes.problem(patch: tiles, overlap: overlaps) {
+        case .zeroPatch?:
             throw ValidationError("--patch: '\(patch)' has a zero entry; expected every entry > 0 (a single 0 turns tiling off)")
-        }
-        guard tiles.count == overlaps.count || min(tiles.count, overlaps.count) == 1 else {
+        case .countMismatch?:
             throw ValidationError("--overlap: '\(overlap)' has \(overlaps.count) entries; expected one or as many as --patch '\(patch)'")
-        }
-        let count = max(tiles.count, overlaps.count)
-        let sides = tiles.count == 1 ? Array(repeating: tiles[0], count: count) : tiles
-        let margins = overlaps.count == 1 ? Array(repeating: overlaps[0], count: count) : overlaps
-        if zip(sides, margins).contains(where: { $1 >= $0 }) {
+        case .overlapNotSmaller?:
             throw ValidationError("--overlap: \(overlap) is not smaller than --patch \(patch); expected overlap < patch in every dimension")
+        case nil: break
         }
     }
 

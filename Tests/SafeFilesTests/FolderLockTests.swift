@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func theLockOfAProcessThatDiedIsTakenOver() throws {
-        try FolderLock.createFolder(folder)
+        try FileWriter.createFolder(folder)
         let line = "invscale pid 999999 on elsewhere since 2026-01-01T00:00:00Z: invscale run old.yml"
         try FileWriter.write(text: line + "\n", to: folder + "/" + FolderLock.fileName)
         let lock = try FolderLock(folder: folder, command: "invscale run new.yml")
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func aFileWhereTheFolderShouldBeIsAnError() throws {
-        try FolderLock.createFolder(folder)
+        try FileWriter.createFolder(folder)
         try FileWriter.write(text: "x", to: folder + "/file")
         let error = #expect(throws: FolderLockError.self) { try FolderLock(folder: folder + "/file/sub", command: "c") }
         #expect(error?.description == folder + "/file: exists and is not a folder")

@@ -1,3 +1,4 @@
+import Denoisers
 import Tensor
 
 /// The checks that need several parameters of one grid point: tiles against the overlap and the
@@ -50,15 +51,14 @@ struct GridPointCheck {
                 throw fail(name, "\(described(name)) has \(sizes.count) entries; expected an int or \(dimensions) ints for the \(dimensions)-D dataset \(dataset.name)")
             }
         }
-        let count = max(patch.count, overlap.count)
-        guard patch.count == overlap.count || min(patch.count, overlap.count) == 1 else {
+        switch TileSizes.problem(patch: patch, overlap: overlap) {
+        case .countMismatch?:
             throw fail("overlap", "\(described("overlap")) has \(overlap.count) entries; expected an int or as many as \(described("patch_size"))")
-        }
-        let patchSizes = patch.count == 1 ? Array(repeating: patch[0], count: count) : patch
-        let overlaps = overlap.count == 1 ? Array(repeating: overlap[0], count: count) : overlap
-        if zip(patchSizes, overlaps).contains(where: { $1 >= $0 }) {
+        case .overlapNotSmaller?:
             throw fail("overlap", "\(described("overlap")) is not smaller than \(described("patch_size")); expected overlap < patch_size in every dimension")
+        case .zeroPatch?, nil: break
         }
+        let patchSizes = TileSizes.perDimension(patch: patch, overlap: overlap).patch
         guard solverValues["distribute_denoiser"]?.value.boolValue == true,
               let sizeParameter = dataset.spec.imageSizeParameter,
               let sizes = datasetValues[sizeParameter]?.value.intList else { return }

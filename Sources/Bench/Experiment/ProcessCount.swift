@@ -10,9 +10,8 @@ extension RunSpec {
     /// `slurm_ntasks_per_node × slurm_nodes`; `Int.max` when that product overflows (possible only
     /// for a run read back from JSON, since files bound each factor).
     public var processes: Int {
-        let torchrun = solverParameter("torchrun_nproc_per_node")?.intValue ?? 1
+        let (torchrun, nodes, tasks) = processFactors
         if torchrun > 1 { return torchrun }
-        let tasks = solverParameter("slurm_ntasks_per_node")?.intValue ?? 1, nodes = solverParameter("slurm_nodes")?.intValue ?? 1
         let (product, overflow) = tasks.multipliedReportingOverflow(by: nodes)
         return overflow ? .max : product
     }
@@ -20,9 +19,14 @@ extension RunSpec {
     /// How `processes` is made, for messages: "torchrun_nproc_per_node 8" or
     /// "slurm_nodes 4 × slurm_ntasks_per_node 2".
     var processSource: (field: String, text: String) {
-        let torchrun = solverParameter("torchrun_nproc_per_node")?.intValue ?? 1
+        let (torchrun, nodes, tasks) = processFactors
         if torchrun > 1 { return ("torchrun_nproc_per_node", "torchrun_nproc_per_node \(torchrun)") }
-        let tasks = solverParameter("slurm_ntasks_per_node")?.intValue ?? 1, nodes = solverParameter("slurm_nodes")?.intValue ?? 1
         return (nodes >= tasks ? "slurm_nodes" : "slurm_ntasks_per_node", "slurm_nodes \(nodes) × slurm_ntasks_per_node \(tasks)")
+    }
+
+    /// The three parameters that set the process count (1 when absent).
+    private var processFactors: (torchrun: Int, nodes: Int, tasks: Int) {
+        (solverParameter("torchrun_nproc_per_node")?.intValue ?? 1, solverParameter("slurm_nodes")?.intValue ?? 1,
+         solverParameter("slurm_ntasks_per_node")?.intValue ?? 1)
     }
 }

@@ -113,7 +113,7 @@ enum MultiProcessLauncher {
         var stall = StallWatch(folder: folder, processes: spec.processes, floor: stallFloor)
         var iterationSeconds: [Double] = []
         var forwarded = false
-        var errorSeen: Double?
+        var errorSeen: Double?, stallChecked = -Double.infinity
         while true {
             for row in progress.newRows() {
                 iterationSeconds.append(row.iterationSeconds)
@@ -133,22 +133,20 @@ enum MultiProcessLauncher {
                 kill()
                 errorSeen = Stopwatch.now()
             }
-            if let stalled = stall.check(now: Stopwatch.now(), medianIteration: median(iterationSeconds)) {
-                log("  \(stalled): killing the job", .failure)
-                kill()
-                var waited = 0.0
-                while jobEnded() == nil, waited < 30 { usleep(100_000); waited += 0.1 }
-                return JobEnd(status: jobEnded() ?? -1, failure: stalled)
+            // Heartbeats change once a second: reading every rank's file more often is wasted I/O.
+            if Stopwatch.now() - stallChecked >= 1 {
+                stallChecked = Stopwatch.now()
+                let median = iterationSeconds.isEmpty ? nil : TimingStats.median(iterationSeconds.sorted())
+                if let stalled = stall.check(now: stallChecked, medianIteration: median) {
+                    log("  \(stalled): killing the job", .failure)
+                    kill()
+                    var waited = 0.0
+                    while jobEnded() == nil, waited < 30 { usleep(100_000); waited += 0.1 }
+                    return JobEnd(status: jobEnded() ?? -1, failure: stalled)
+                }
             }
             usleep(useconds_t(pollSeconds * 1_000_000))
         }
-    }
-
-    /// The median of `values` (the upper one of an even count), nil when there are none.
-    static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        return sorted[sorted.count / 2]
     }
 
     /// The run's record once the job has ended: rank 0's own when it closed it, else (a rank
