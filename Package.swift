@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // InvScale: large-scale imaging inverse problems (CT first) with plug-and-play solvers.
-// Module layout and dependency direction: see the Architecture section of README.md (arrows point down only).
+// Module layout and dependency direction: docs/architecture.md (arrows point down only).
 import PackageDescription
 
 // Release builds compile only the numeric kernels without overflow and bounds checks
@@ -37,36 +37,54 @@ let package = Package(
         // prctl (variadic in C, so not callable from Swift) behind one plain function.
         .target(name: "CProcessControl"),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
+        .target(name: "Processes"),
+        .target(name: "Measurement", dependencies: ["Tensor"]),
         .target(name: "Formats", dependencies: ["Tensor", "SafeFiles", "CZlib", "CTIFF"]),
+        .target(name: "Figures", dependencies: ["Tensor", "Formats"]),
         .target(name: "Physics", dependencies: ["Tensor", "CFFTW"], swiftSettings: kernelSettings),
         .target(name: "Metrics", dependencies: ["Tensor"], swiftSettings: kernelSettings),
-        .target(name: "Denoisers", dependencies: ["Tensor", "Formats", "BundledWeights"], swiftSettings: kernelSettings),
-        .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats"]),
-        .target(name: "Distributed", dependencies: ["Tensor", "Denoisers", "CMPI"], swiftSettings: kernelSettings),
-        .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers", "Distributed"], swiftSettings: kernelSettings),
-        .target(name: "Report", dependencies: ["SafeFiles"]),
-        .target(name: "Bench", dependencies: [
-            "Tensor", "Formats", "Physics", "Denoisers", "Datasets", "Metrics", "Solvers", "Distributed", "Report", "SafeFiles", "CProcessControl",
+        .target(name: "Communication", dependencies: ["Tensor"], swiftSettings: kernelSettings),
+        .target(name: "MPICommunication", dependencies: ["Communication", "Tensor", "CMPI"], swiftSettings: kernelSettings),
+        .target(name: "Denoisers", dependencies: ["Tensor", "Formats", "Communication", "Processes", "BundledWeights"],
+                swiftSettings: kernelSettings),
+        .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats", "Figures", "Communication", "SafeFiles"]),
+        .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers", "Communication"], swiftSettings: kernelSettings),
+        .target(name: "Experiment", dependencies: [
+            "Tensor", "Physics", "Datasets", "Denoisers", "Solvers", "Communication", "Figures",
             .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "Results", dependencies: ["Experiment", "Measurement", "SafeFiles", "Tensor"]),
+        .target(name: "Runner", dependencies: [
+            "Experiment", "Results", "Measurement", "Metrics", "Figures", "Formats", "Solvers", "Datasets", "Denoisers",
+            "Communication", "SafeFiles", "Tensor",
+        ]),
+        .target(name: "Launchers", dependencies: [
+            "Runner", "Results", "Experiment", "Measurement", "Figures", "Communication", "Processes", "SafeFiles", "CProcessControl", "Tensor",
+        ]),
+        .target(name: "Benchmarks", dependencies: ["Measurement", "Tensor", "Physics", "Denoisers", "Datasets", "Solvers", "Metrics"]),
+        .target(name: "Report", dependencies: ["Results", "Experiment", "Figures", "SafeFiles"]),
         .executableTarget(name: "invscale", dependencies: [
-            "Tensor", "Formats", "Physics", "Metrics", "Denoisers", "Datasets", "Distributed", "Report", "Bench", "SafeFiles",
+            "Tensor", "Formats", "Physics", "Metrics", "Denoisers", "Datasets", "Communication", "MPICommunication", "Experiment",
+            "Results", "Runner", "Launchers", "Benchmarks", "Report", "SafeFiles", "Measurement",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "FormatsTests", dependencies: ["Formats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Datasets", "Metrics"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Formats"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Formats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Formats", "Datasets", "Metrics"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["invscale", "Formats"]),
-        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Denoisers"]),
-        .testTarget(name: "SolversTests", dependencies: ["Solvers", "Datasets", "Metrics", "Distributed"]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
+        .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Tensor", "CZlib"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Formats", "Tensor"]),
+        .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Datasets", "Metrics", "Tensor"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Formats", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CommunicationTests", dependencies: ["Communication", "Tensor"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Physics", "Formats", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Communication", "Formats", "Datasets", "Metrics", "Tensor"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "SolversTests", dependencies: ["Solvers", "Datasets", "Denoisers", "Metrics", "Communication", "Tensor"]),
+        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Tensor"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", "Experiment", "Communication", "Tensor"]),
+        .testTarget(name: "LaunchersTests", dependencies: ["Launchers", "Runner", "Results", "Experiment", "SafeFiles", "Tensor"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Results"]),
+        .testTarget(name: "CLITests", dependencies: ["invscale", "Formats", "Tensor"]),
     ]
 )

@@ -45,8 +45,8 @@ public struct Tiling: Sendable, Hashable, Codable {
             }
             return values
         }
-        let patch = try perDimension(patchSize, "patch_size")
-        let halo = try perDimension(overlap, "overlap")
+        let patch = try perDimension(patchSize, "tile size")
+        let halo = try perDimension(overlap, "tile overlap")
         let dimensions = try sizes.indices.map { try TileGeometry(size: sizes[$0], patch: patch[$0], overlap: halo[$0]) }
         let counts = dimensions.map(\.count)
         self.shape = shape

@@ -3,9 +3,9 @@ import Glibc
 import SafeFiles
 
 /// Whole-file reads and atomic writes whose failures become a `FormatError` naming the path.
-enum FileIO {
+public enum FileIO {
     /// The contents of the file at `path`.
-    static func read(_ path: String) throws -> Data {
+    public static func read(_ path: String) throws -> Data {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
@@ -15,7 +15,7 @@ enum FileIO {
 
     /// Writes `data` to `path` with `FileWriter` (a regular file replaced atomically, a link's
     /// target written, a device or FIFO written through, never replaced).
-    static func write(_ data: Data, to path: String) throws {
+    public static func write(_ data: Data, to path: String) throws {
         do {
             try FileWriter.write(data, to: path)
         } catch let error as FileWriteError {

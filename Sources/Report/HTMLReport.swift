@@ -1,3 +1,6 @@
+import Experiment
+import Figures
+import Results
 import FoundationEssentials
 
 /// The results dashboard: one self-contained HTML file (inline CSS, SVG and a few lines of script,
@@ -8,9 +11,9 @@ public struct HTMLReport {
     public let title: String
     public let runs: [RunResult]
     /// Run folders whose run.json could not be read: listed, not hidden.
-    public let unreadable: [ReportError]
+    public let unreadable: [ResultsError]
 
-    public init(title: String, runs: [RunResult], unreadable: [ReportError] = []) {
+    public init(title: String, runs: [RunResult], unreadable: [ResultsError] = []) {
         self.title = title
         self.runs = runs
         self.unreadable = unreadable
@@ -38,8 +41,8 @@ public struct HTMLReport {
         }
         let curves = runs.filter { !$0.rows.isEmpty }
         if !curves.isEmpty {
-            body += section("PSNR", "<div class=\"grid\">" + chartBox(psnrChart(x: "iteration", label: "iteration"))
-                + chartBox(psnrChart(x: "time_sec", label: "time (s)"), toggle: psnrChart(x: "time_sec", label: "time (s, log)", log: true)) + "</div>")
+            body += section("PSNR", "<div class=\"grid\">" + chartBox(psnrChart(x: .iteration, label: "iteration"))
+                + chartBox(psnrChart(x: .cumulativeTime, label: "time (s)"), toggle: psnrChart(x: .cumulativeTime, label: "time (s, log)", log: true)) + "</div>")
             body += section("Time per iteration", "<div class=\"grid\">" + chartBox(breakdownChart()) + "</div>")
         }
         let sections = ReportSections(runs: runs)
@@ -71,7 +74,7 @@ public struct HTMLReport {
         if !common.isEmpty { facts.insert(common, at: 0) }
         if let first = dates.first { facts.append("started \(first)") }
         if let machine {
-            facts.append("\(machine.cpu), \(machine.cores) cores" + (machine.memory_gib.map { ", \(NiceScale.format($0)) GiB" } ?? "") + " (\(machine.host))")
+            facts.append("\(machine.cpu), \(machine.cores) cores" + (machine.memoryGiB.map { ", \(NiceScale.format($0)) GiB" } ?? "") + " (\(machine.host))")
             if let blas = machine.blas { facts.append(blas) }
         }
         if !versions.isEmpty { facts.append(versions) }
@@ -95,15 +98,13 @@ public struct HTMLReport {
                       "peak RSS (MiB, max rank)", "status"]
         var rows = ""
         for (index, run) in runs.enumerated() {
-            let solver = run.record.spec.solver_parameters
             let tiled = run.isTiled
-            let status = run.record.status + (run.record.error.map { ": " + $0 } ?? "")
+            let status = run.record.status.rawValue + (run.record.error.map { ": " + $0 } ?? "")
             let cells = ["\(run.processes)",
-                         tiled ? "\(solver["patch_size"]?.sizes ?? "")/\(solver["overlap"]?.sizes ?? "")" : "–",
-                         tiled ? solver["max_batch_size"].map { "\($0)" } ?? "0" : "–", "\(run.record.iterations)",
-                         number(run.record.initial_psnr, 2), number(run.record.final_psnr, 2), number(run.record.final_ssim, 3),
-                         number(run.record.solver_seconds, 1), number(run.record.peak_rss_mb_max_rank ?? run.record.peak_rss_mb, 0), status]
-            let statusClass = run.record.status == "finished" ? "" : " class=\"problem\""
+                         tiled ? run.tilesText : "–", tiled ? "\(run.batchSize)" : "–", "\(run.record.iterations)",
+                         number(run.record.initialPSNR, 2), number(run.record.finalPSNR, 2), number(run.record.finalSSIM, 3),
+                         number(run.record.solverSeconds, 1), number(run.record.peakRSSMBMaxRank ?? run.record.peakRSSMB, 0), status]
+            let statusClass = run.record.status == .finished ? "" : " class=\"problem\""
             rows += "<tr\(statusClass)><td title=\"\(SVGText.escape(run.label))\">\(index + 1). \(SVGText.escape(shortLabels[index]))</td>"
                 + cells.map { "<td>\(SVGText.escape($0))</td>" }.joined() + "</tr>\n"
         }
@@ -111,10 +112,10 @@ public struct HTMLReport {
             + "</tr></thead><tbody>\n\(rows)</tbody></table></div>\n"
     }
 
-    private func psnrChart(x column: String, label: String, log: Bool = false) -> String {
+    private func psnrChart(x column: MetricsColumn, label: String, log: Bool = false) -> String {
         LineChart(title: "PSNR vs \(label)", xLabel: label, yLabel: "PSNR (dB)", xScale: log ? .log : .linear,
                   series: zip(runs, shortLabels).filter { !$0.0.rows.isEmpty }.map { run, name in
-                      ChartSeries(name: name, points: run.rows.map { ($0[column] ?? .nan, $0["psnr"] ?? .nan) })
+                      ChartSeries(name: name, points: run.rows.map { ($0[column] ?? .nan, $0[.psnr] ?? .nan) })
                   }).svg()
     }
 
@@ -145,11 +146,11 @@ public struct HTMLReport {
     /// Mean seconds per iteration on `rank` of the parts in `breakdownParts` ("other" is 0 when the
     /// CSV has no wall time, as in files written before it was recorded).
     static func breakdown(_ run: RunResult, rank: Int) -> [Double] {
-        func mean(_ column: String) -> Double { run.mean(column, rank: rank) ?? 0 }
-        let gradient = max(0, mean("gradient_time_sec") - mean("gradient_comm_sec"))
-        let denoiser = max(0, mean("denoise_time_sec") - mean("denoise_comm_sec"))
-        let communication = mean("comm_time_sec")
-        let other = run.mean("wall_time_sec", rank: rank).map { max(0, $0 - gradient - denoiser - communication) } ?? 0
+        func mean(_ column: MetricsColumn) -> Double { run.mean(column, rank: rank) ?? 0 }
+        let gradient = max(0, mean(.gradientTime) - mean(.gradientCommTime))
+        let denoiser = max(0, mean(.denoiseTime) - mean(.denoiseCommTime))
+        let communication = mean(.commTime)
+        let other = run.mean(.wallTime, rank: rank).map { max(0, $0 - gradient - denoiser - communication) } ?? 0
         return [gradient, denoiser, communication, other]
     }
 
@@ -158,8 +159,8 @@ public struct HTMLReport {
     private func images() -> String {
         var seen = Set<String>()
         let previews = runs.compactMap { run -> String? in
-            let dataset = run.record.spec.dataset + " " + run.record.spec.dataset_parameters.keys.sorted()
-                .map { "\($0) \(run.record.spec.dataset_parameters[$0]!)" }.joined(separator: ", ")
+            let dataset = run.record.spec.dataset + " " + run.record.spec.datasetParameters.keys.sorted()
+                .map { "\($0) \(run.record.spec.datasetParameters[$0]!)" }.joined(separator: ", ")
             guard seen.insert(dataset).inserted,
                   let data = FileManager.default.contents(atPath: run.folder + "/dataset_preview.png") else { return nil }
             return "<figure class=\"image\"><img alt=\"dataset preview\" src=\"data:image/png;base64,\(Base64.encode([UInt8](data)))\">"

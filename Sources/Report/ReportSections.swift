@@ -1,3 +1,7 @@
+import Experiment
+import Figures
+import Results
+
 /// The comparison sections of the report, each shown only when the runs vary along its axis:
 /// memory per step, strong scaling (process count), batch size and image size.
 struct ReportSections {
@@ -7,14 +11,14 @@ struct ReportSections {
     func memory() -> [String] {
         let shown = runs.filter { !$0.rows.isEmpty }
         guard !shown.isEmpty else { return [] }
-        func peak(_ column: String, rank0: Bool) -> [Double] {
+        func peak(_ column: MetricsColumn, rank0: Bool) -> [Double] {
             shown.map { $0.maximum(column, rank: rank0 ? 0 : nil) ?? .nan }
         }
         return [GroupedBarChart(title: "Peak memory per step", yLabel: "peak RSS (MiB)", categories: shown.indices.map { "run \($0 + 1)" },
-                               series: [("gradient, rank 0", peak("gradient_rss_peak_mb", rank0: true)),
-                                        ("denoiser, rank 0", peak("denoise_rss_peak_mb", rank0: true)),
-                                        ("gradient, largest rank", peak("gradient_rss_peak_mb", rank0: false)),
-                                        ("denoiser, largest rank", peak("denoise_rss_peak_mb", rank0: false))]).svg()]
+                               series: [("gradient, rank 0", peak(.gradientRSSPeakMB, rank0: true)),
+                                        ("denoiser, rank 0", peak(.denoiseRSSPeakMB, rank0: true)),
+                                        ("gradient, largest rank", peak(.gradientRSSPeakMB, rank0: false)),
+                                        ("denoiser, largest rank", peak(.denoiseRSSPeakMB, rank0: false))]).svg()]
     }
 
     /// Speedup and parallel efficiency (total, gradient, denoiser) against the smallest process
@@ -23,13 +27,13 @@ struct ReportSections {
     /// alike in the rest, the first finished run of each count, and the titles say the runs differ
     /// in more. Nothing is drawn with fewer than two process counts.
     func scaling() -> [String] {
-        let finished = runs.enumerated().filter { $0.element.record.status == "finished" && !$0.element.rows.isEmpty }
+        let finished = runs.enumerated().filter { $0.element.record.status == .finished && !$0.element.rows.isEmpty }
         func firstOfEachCount(_ members: [(offset: Int, element: RunResult)]) -> [Int: (offset: Int, element: RunResult)] {
             var byCount: [Int: (offset: Int, element: RunResult)] = [:]
             for member in members where byCount[member.element.processes] == nil { byCount[member.element.processes] = member }
             return byCount
         }
-        let families = Dictionary(grouping: finished) { Self.family(of: $0.element) }.values.map(firstOfEachCount)
+        let families = Dictionary(grouping: finished) { $0.element.family }.values.map(firstOfEachCount)
         let alike = families.max { $0.count < $1.count }.flatMap { $0.count >= 2 ? $0 : nil }
         let chosen = alike ?? firstOfEachCount(finished)
         let counts = chosen.keys.sorted()
@@ -37,8 +41,8 @@ struct ReportSections {
         let byCount = chosen.mapValues(\.element)
         let which = " (runs " + counts.map { "\(chosen[$0]!.offset + 1)" }.joined(separator: ", ")
             + (alike == nil ? ", which also differ in other settings)" : ")")
-        let columns = [("total", "iteration_time_sec"), ("gradient", "gradient_time_sec"), ("denoiser", "denoise_time_sec")]
-        func speedups(_ column: String) -> [(x: Double, y: Double)] {
+        let columns: [(String, MetricsColumn)] = [("total", .iterationTime), ("gradient", .gradientTime), ("denoiser", .denoiseTime)]
+        func speedups(_ column: MetricsColumn) -> [(x: Double, y: Double)] {
             counts.map { count in (Double(count), (base.mean(column) ?? .nan) / (byCount[count]!.mean(column) ?? .nan)) }
         }
         let ideal = ChartSeries(name: "ideal", points: counts.map { (Double($0), Double($0) / Double(counts[0])) })
@@ -53,30 +57,18 @@ struct ReportSections {
         return [speedup.svg(), efficiency.svg()]
     }
 
-    /// Settings that spread a run over processes without changing its mathematics.
-    static let processKeys: Set<String> = ["slurm_ntasks_per_node", "slurm_nodes", "slurm_gres", "slurm_ntasks",
-                                           "slurm_cpus_per_task", "distribute_physics", "distribute_denoiser"]
-
-    /// The run's dataset, solver and parameters apart from `processKeys`, as one comparable text.
-    static func family(of run: RunResult) -> String {
-        let spec = run.record.spec
-        let solver = spec.solver_parameters.filter { !processKeys.contains($0.key) }
-        return ([spec.dataset, spec.solver] + (spec.dataset_parameters.merging(solver) { a, _ in a })
-            .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: ";")
-    }
-
     /// Peak memory and throughput (windows per second in the denoiser) against `max_batch_size`,
     /// when tiled runs differ in it (0, all windows at once, is drawn at the rank's window count).
     func batchSize() -> [String] {
-        let tiled = runs.filter { !$0.rows.isEmpty && $0.record.spec.solver_parameters["max_batch_size"]?.number != nil }
-        let batches = Set(tiled.compactMap { $0.record.spec.solver_parameters["max_batch_size"]?.number })
+        let tiled = runs.filter { !$0.rows.isEmpty && $0.execution != nil }
+        let batches = Set(tiled.map(\.batchSize))
         guard batches.count >= 2 else { return [] }
         let points = tiled.map { run -> (batch: Double, memory: Double, rate: Double) in
-            let batch = run.record.spec.solver_parameters["max_batch_size"]?.number ?? 0
+            let batch = Double(run.batchSize)
             let windows = run.windows
-            let perSecond = Double(windows) / (run.mean("denoise_time_sec") ?? .nan)
-            let perRank = (windows + max(1, run.record.processes ?? 1) - 1) / max(1, run.record.processes ?? 1)
-            return (batch == 0 ? Double(perRank) : batch, run.maximum("denoise_rss_peak_mb") ?? .nan, perSecond)
+            let perSecond = Double(windows) / (run.mean(.denoiseTime) ?? .nan)
+            let perRank = (windows + max(1, run.record.processes) - 1) / max(1, run.record.processes)
+            return (batch == 0 ? Double(perRank) : batch, run.maximum(.denoiseRSSPeakMB) ?? .nan, perSecond)
         }.sorted { $0.batch < $1.batch }
         var memory = LineChart(title: "Batch size vs peak memory", xLabel: "windows per batch", yLabel: "denoiser peak RSS (MiB)",
                                series: [ChartSeries(name: "peak RSS", points: points.map { ($0.batch, $0.memory) })])
@@ -89,9 +81,9 @@ struct ReportSections {
 
     /// Peak memory and time per iteration against the image side, when runs differ in it.
     func imageSize() -> [String] {
-        let sized = runs.filter { !$0.rows.isEmpty && $0.imageSide != nil }
-        guard Set(sized.compactMap(\.imageSide)).count >= 2 else { return [] }
-        let points = sized.map { ($0.imageSide!, $0.record.peak_rss_mb_max_rank ?? $0.record.peak_rss_mb ?? .nan, $0.mean("iteration_time_sec") ?? .nan) }
+        let sized = runs.filter { !$0.rows.isEmpty && $0.record.spec.imageSide != nil }
+        guard Set(sized.compactMap(\.record.spec.imageSide)).count >= 2 else { return [] }
+        let points = sized.map { (Double($0.record.spec.imageSide!), $0.record.peakRSSMBMaxRank ?? $0.record.peakRSSMB ?? .nan, $0.mean(.iterationTime) ?? .nan) }
             .sorted { $0.0 < $1.0 }
         return [LineChart(title: "Image size vs peak memory", xLabel: "image side (pixels)", yLabel: "peak RSS (MiB)",
                           series: [ChartSeries(name: "peak RSS", points: points.map { ($0.0, $0.1) })]).svg(),

@@ -1,3 +1,6 @@
+import Experiment
+import Figures
+import Results
 import FoundationEssentials
 import SafeFiles
 
@@ -8,7 +11,7 @@ public enum ReportWriter {
     /// (listed on the page too); throws when the folder holds no readable run.
     @discardableResult
     public static func write(results: String, output: String? = nil, title: String? = nil)
-        throws -> (html: String, csv: String, unreadable: [ReportError]) {
+        throws -> (html: String, csv: String, unreadable: [ResultsError]) {
         let (runs, unreadable) = RunResult.scan(results)
         guard !runs.isEmpty else {
             let detail = unreadable.isEmpty ? "" : " (\(unreadable.count) unreadable: \(unreadable[0]))"
@@ -22,7 +25,7 @@ public enum ReportWriter {
     }
 
     /// The columns of `summary.csv`.
-    public static let columns = ["run", "folder", "status", "processes", "patch_size", "overlap", "max_batch_size", "iterations",
+    public static let columns = ["run", "folder", "status", "processes"] + ExecutionParameters.tilingNames + ["iterations",
                                  "initial_psnr", "final_psnr", "final_ssim", "solver_seconds", "mean_iteration_sec",
                                  "mean_gradient_sec", "mean_denoise_sec", "mean_comm_sec", "peak_rss_mb", "peak_rss_mb_max_rank", "error"]
 
@@ -30,17 +33,22 @@ public enum ReportWriter {
     public static func summary(_ runs: [RunResult]) -> String {
         func text(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
         let lines = runs.map { run -> String in
-            let solver = run.record.spec.solver_parameters
-            let fields = [run.label, lastComponent(run.folder), run.record.status, "\(run.processes)",
-                          solver["patch_size"].map { "\($0)" } ?? "", solver["overlap"].map { "\($0)" } ?? "",
-                          solver["max_batch_size"].map { "\($0)" } ?? "", "\(run.record.iterations)",
-                          text(run.record.initial_psnr), text(run.record.final_psnr), text(run.record.final_ssim),
-                          text(run.record.solver_seconds), text(run.mean("iteration_time_sec")), text(run.mean("gradient_time_sec")),
-                          text(run.mean("denoise_time_sec")), text(run.mean("comm_time_sec")), text(run.record.peak_rss_mb),
-                          text(run.record.peak_rss_mb_max_rank), run.record.error ?? ""]
+            let fields = [run.label, lastComponent(run.folder), run.record.status.rawValue, "\(run.processes)",
+                          listText(run.execution?.patchSize), listText(run.execution?.overlap),
+                          run.execution.map { "\($0.maxBatchSize)" } ?? "", "\(run.record.iterations)",
+                          text(run.record.initialPSNR), text(run.record.finalPSNR), text(run.record.finalSSIM),
+                          text(run.record.solverSeconds), text(run.mean(.iterationTime)), text(run.mean(.gradientTime)),
+                          text(run.mean(.denoiseTime)), text(run.mean(.commTime)), text(run.record.peakRSSMB),
+                          text(run.record.peakRSSMBMaxRank), run.record.error ?? ""]
             return fields.map(csvField).joined(separator: ",")
         }
         return ([columns.joined(separator: ",")] + lines).joined(separator: "\n") + "\n"
+    }
+
+    /// `128` or `[8, 256, 256]`, as the parameter is written; empty when unknown.
+    private static func listText(_ values: [Int]?) -> String {
+        guard let values else { return "" }
+        return values.count == 1 ? "\(values[0])" : "[" + values.map(String.init).joined(separator: ", ") + "]"
     }
 
     /// A CSV field, quoted when it holds a comma, a quote or a line break. A text that a
@@ -63,20 +71,4 @@ public enum ReportWriter {
 public struct ReportError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
-}
-
-extension ReportError {
-    /// A decoding error in a few words: the field and what was wrong.
-    static func describe(_ error: any Error) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error as? DecodingError {
-        case let .keyNotFound(key, context)?: return "missing field '\((path(context).isEmpty ? "" : path(context) + ".") + key.stringValue)'"
-        case let .typeMismatch(type, context)?: return "field '\(path(context))': expected \(type)"
-        case let .valueNotFound(type, context)?: return "field '\(path(context))': expected \(type), got null"
-        case .dataCorrupted?: return "not valid JSON"
-        default: return "\(error)"
-        }
-    }
 }

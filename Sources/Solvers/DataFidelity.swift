@@ -27,7 +27,7 @@ public struct LeastSquaresFidelity: DataFidelity {
     /// The fidelity of `measurements` (one per operator) for images of `imageShape`.
     public init(operators: OperatorStack, measurements: [Tensor], imageShape: [Int]) throws {
         guard operators.operators.count == measurements.count else {
-            throw TensorError.invalidArgument("data fidelity: \(operators.operators.count) operators but \(measurements.count) measurements")
+            throw SolverError("data fidelity: \(operators.operators.count) operators but \(measurements.count) measurements")
         }
         self.operators = operators
         self.measurements = measurements

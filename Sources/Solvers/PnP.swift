@@ -61,19 +61,19 @@ public struct PnP: Sendable {
     public init(fidelity: any DataFidelity, denoiser: any Denoiser, settings: PnPSettings,
                 knownNormSquared: Double? = nil) throws {
         guard settings.valueRange.upperBound > settings.valueRange.lowerBound else {
-            throw TensorError.invalidArgument("PnP value range: expected lower < upper, got \(settings.valueRange)")
+            throw SolverError("PnP value range: expected lower < upper, got \(settings.valueRange)")
         }
         guard settings.denoiserSigma >= 0, settings.denoiserSigma.isFinite else {
-            throw TensorError.invalidArgument("denoiser_sigma: expected a finite value ≥ 0, got \(settings.denoiserSigma)")
+            throw SolverError("denoiser_sigma: expected a finite value ≥ 0, got \(settings.denoiserSigma)")
         }
         if let lambda = settings.relaxation, !(lambda > 0 && lambda.isFinite) {
-            throw TensorError.invalidArgument("denoiser_lambda_relaxation: expected a positive number, got \(lambda)")
+            throw SolverError("denoiser_lambda_relaxation: expected a positive number, got \(lambda)")
         }
         self.fidelity = fidelity
         self.denoiser = denoiser
         self.settings = settings
         if let fixed = settings.stepSize {
-            guard fixed > 0, fixed.isFinite else { throw TensorError.invalidArgument("step_size: expected a positive number, got \(fixed)") }
+            guard fixed > 0, fixed.isFinite else { throw SolverError("step_size: expected a positive number, got \(fixed)") }
             step = fixed
             normSquared = nil
         } else {
@@ -97,9 +97,22 @@ public struct PnP: Sendable {
         case .zeros: return Tensor(shape: fidelity.imageShape)
         case .pseudoInverse: return try fidelity.adjointOfMeasurements()
         case .fbp:
-            guard let fbp else { throw TensorError.invalidArgument("init_method fbp: this problem has no filtered back-projection") }
+            guard let fbp else { throw SolverError("init_method fbp: this problem has no filtered back-projection") }
             return try fbp()
         }
+    }
+
+    /// Runs iterations on `x` until `maxIterations` (at least one) or until `observer` says stop;
+    /// returns the number done. Each iteration is `gradientStep` then `denoiseStep`, each run
+    /// through the observer.
+    @discardableResult
+    public func solve(_ x: inout Tensor, maxIterations: Int, observer: inout some IterationObserver) throws -> Int {
+        for iteration in 1...max(1, maxIterations) {
+            try observer.run(.gradient, iteration: iteration) { try gradientStep(&x) }
+            try observer.run(.denoise, iteration: iteration) { try denoiseStep(&x) }
+            guard try observer.shouldContinue(after: iteration, iterate: x) else { return iteration }
+        }
+        return max(1, maxIterations)
     }
 
     /// `x ← x − γ·∇f(x)`.

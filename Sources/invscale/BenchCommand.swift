@@ -1,8 +1,8 @@
 import ArgumentParser
-import Bench
+import Benchmarks
 import Denoisers
+import Figures
 import FoundationEssentials
-import Report
 
 /// `invscale bench …`: timings of the building blocks, as text or one JSON object.
 struct BenchCommand: ParsableCommand {
@@ -39,7 +39,7 @@ struct BenchProjector: ParsableCommand {
             for name in ["forward", "adjoint"] {
                 if let stats = report.cases[name] { print("  \(name): \(Format.seconds(stats))") }
             }
-            if let rss = report.peak_rss_mb { print("  peak RSS: \(Int(rss.rounded())) MiB") }
+            if let rss = report.peakRSSMB { print("  peak RSS: \(Int(rss.rounded())) MiB") }
         }
     }
 }
@@ -74,11 +74,11 @@ struct BenchConeBeam: ParsableCommand {
         } else {
             print("conebeam N=\(size) views=\(views) detector=\(cells[0])×\(cells[1]) threads=\(report.threads)")
             for name in ["forward", "adjoint"] {
-                guard let stats = report.cases[name], let rate = report.voxel_ray_updates_per_second[name] else { continue }
+                guard let stats = report.cases[name], let rate = report.voxelRayUpdatesPerSecond[name] else { continue }
                 print("  \(name): \(Format.seconds(stats)), \(NumberText.fixed(rate / 1e9, digits: 3)) × 10⁹ voxel-ray updates/s")
             }
-            if let rss = report.peak_rss_mb {
-                print("  peak RSS: \(Int(rss.rounded())) MiB (volume + projections \(Int(report.data_mb.rounded())) MiB)")
+            if let rss = report.peakRSSMB {
+                print("  peak RSS: \(Int(rss.rounded())) MiB (volume + projections \(Int(report.dataMB.rounded())) MiB)")
             }
         }
     }
@@ -122,8 +122,8 @@ struct BenchDRUNet: ParsableCommand {
         } else {
             print("drunet \(depth.map { "3-D D=\($0) " } ?? "")N=\(size) \(configuration) threads=\(report.threads)")
             if let stats = report.cases["forward"] { print("  forward: \(Format.seconds(stats))") }
-            print("  \(Format.fixed(report.gflop, digits: 1)) GFLOP, \(Format.fixed(report.gflops_per_s, digits: 1)) GFLOP/s")
-            if let rss = report.peak_rss_mb { print("  peak RSS: \(Int(rss.rounded())) MiB") }
+            print("  \(Format.fixed(report.gflop, digits: 1)) GFLOP, \(Format.fixed(report.gflopsPerSecond, digits: 1)) GFLOP/s")
+            if let rss = report.peakRSSMB { print("  peak RSS: \(Int(rss.rounded())) MiB") }
         }
     }
 }
@@ -170,8 +170,8 @@ struct BenchPnP: ParsableCommand {
             for step in ["gradient", "denoise", "iteration"] {
                 if let stats = report.cases[step] { print("  \(step): \(Format.seconds(stats))") }
             }
-            print("  set-up: \(Format.fixed(report.setup_s, digits: 2)) s")
-            if let rss = report.peak_rss_mb { print("  peak RSS: \(Int(rss.rounded())) MiB") }
+            print("  set-up: \(Format.fixed(report.setupSeconds, digits: 2)) s")
+            if let rss = report.peakRSSMB { print("  peak RSS: \(Int(rss.rounded())) MiB") }
         }
     }
 }

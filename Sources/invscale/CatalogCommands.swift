@@ -1,5 +1,5 @@
 import ArgumentParser
-import Bench
+import Experiment
 
 /// `invscale datasets`: the datasets experiment files can name, with their parameters.
 struct DatasetsCatalogCommand: ParsableCommand {

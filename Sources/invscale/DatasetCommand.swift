@@ -1,5 +1,4 @@
 import ArgumentParser
-import Bench
 import Datasets
 import Physics
 

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Bench
 import Denoisers
 import Formats
+import Measurement
 import Tensor
 
 /// `invscale denoise`: run DRUNet on an image or volume file.

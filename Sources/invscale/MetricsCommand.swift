@@ -1,5 +1,5 @@
 import ArgumentParser
-import Bench
+import Formats
 import Metrics
 
 /// `invscale metrics`: PSNR, SSIM and MSE of an image against a reference, as JSON.

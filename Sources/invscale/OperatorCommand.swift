@@ -1,5 +1,4 @@
 import ArgumentParser
-import Bench
 import Formats
 import Physics
 import Tensor

@@ -1,9 +1,11 @@
 import ArgumentParser
-import Bench
 import Datasets
-import Report
-import SafeFiles
+import Experiment
 import FoundationEssentials
+import Launchers
+import Report
+import Runner
+import SafeFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,8 +25,9 @@ struct RunCommand: ParsableCommand {
         Rows that need P > 1 processes (slurm_ntasks_per_node × slurm_nodes, or \
         torchrun_nproc_per_node) run as P ranks of `invscale worker`: with mpirun (threads per rank = \
         cores / P unless --threads), or as one sbatch job each (script job.sbatch in the run folder, \
-        options from --parallel-config). --launcher auto picks SLURM when sbatch is on PATH and \
-        configured, else mpirun.
+        options from --parallel-config). --launcher auto follows the parallel configuration's \
+        backend (submitit or slurm: SLURM; mpirun; local), else picks SLURM when sbatch is on PATH \
+        and configured, else mpirun. `html: false` in the experiment file skips the report.
         """)
 
     @Argument(help: "Experiment file (YAML). Without it: tomography_2d 256², 100 angles, 8 operators, PnP with the bundled DRUNet.")
@@ -92,7 +95,9 @@ struct RunCommand: ParsableCommand {
         print("")
         ExperimentRunner.table(summaries).forEach { print($0) }
         print("results in \(output)")
-        if !dryRun, summaries.contains(where: { $0.record != nil }) {
+        if !experiment.html {
+            print("report: not written (html: false in \(experiment.path)); invscale report \(output) writes it")
+        } else if !dryRun, summaries.contains(where: { $0.record != nil }) {
             do {
                 let report = try ReportWriter.write(results: absolute(output))
                 print("report: \(report.html) (summary: \(report.csv))")

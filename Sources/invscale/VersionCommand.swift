@@ -1,5 +1,5 @@
 import ArgumentParser
-import Bench
+import Results
 import Tensor
 
 /// `invscale version`: the release, and the BLAS with the kernel it picked on this machine

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Bench
+import Denoisers
+import Formats
 
 /// `invscale weights …`: the official pretrained denoiser weights.
 struct WeightsCommand: ParsableCommand {

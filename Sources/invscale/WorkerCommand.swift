@@ -1,7 +1,8 @@
 import ArgumentParser
-import Bench
-import Distributed
+import Communication
 import FoundationEssentials
+import Launchers
+import MPICommunication
 #if canImport(Glibc)
 import Glibc
 #endif

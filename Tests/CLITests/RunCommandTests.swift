@@ -163,6 +163,17 @@ struct RunCommandTests {
         #expect(FileManager.default.fileExists(atPath: run + "/reconstruction.npy"))
     }
 
+    @Test("html: false runs the grid but writes no report, and says so")
+    func noReport() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let config = try Self.write(Self.experiment(iterations: 1) + "\nhtml: false\n", in: folder)
+        let result = try CLI.run(["run", config, "--output", output])
+        #expect(result.status == 0, "\(result.output)\n\(result.error)")
+        #expect(result.output.contains("report: not written (html: false"))
+        #expect(!FileManager.default.fileExists(atPath: output + "/report.html"))
+        #expect(CLI.runFolders(output).count == 1)
+    }
+
     @Test("a bad experiment file is refused before anything runs, naming the file, the line and the field")
     func badFile() throws {
         let folder = try CLI.temporaryFolder()

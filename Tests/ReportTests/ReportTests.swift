@@ -1,5 +1,6 @@
 import Foundation
 @testable import Report
+import Results
 import Testing
 
 /// Writes a run folder with a run.json and rank CSVs whose every row has the given step times.

@@ -1,5 +1,5 @@
 import Datasets
-import Distributed
+import Communication
 import Denoisers
 import Metrics
 import Solvers
@@ -66,7 +66,7 @@ struct PnPTests {
         #expect(try solver.initialImage(.zeros).norm() == 0)
         #expect(try solver.initialImage(.pseudoInverse) == problem.operators.adjoint(problem.measurements))
         #expect(try solver.initialImage(.fbp) { try problem.filteredBackProjection() } == problem.filteredBackProjection())
-        #expect(throws: TensorError.self) { try solver.initialImage(.fbp) }
+        #expect(throws: SolverError.self) { try solver.initialImage(.fbp) }
         // From zeros the iterates climb; the unscaled adjoint (‖A‖² times too large) is a poor start.
         let zeros = try (1...2).map { try psnr(run(solver, from: .zeros, iterations: 5 * $0, problem: problem), problem) }
         let adjoint = try psnr(run(solver, from: .pseudoInverse, iterations: 10, problem: problem), problem)
@@ -95,7 +95,7 @@ struct PnPTests {
         try PnP(fidelity: fidelity(problem), denoiser: denoiser, settings: relaxed).denoiseStep(&nearlyPlain)
         #expect((nearlyPlain - plainResult).norm() <= 1e-5 * plainResult.norm())
         relaxed.relaxation = -1
-        #expect(throws: TensorError.self) { try PnP(fidelity: fidelity(problem), denoiser: denoiser, settings: relaxed) }
+        #expect(throws: SolverError.self) { try PnP(fidelity: fidelity(problem), denoiser: denoiser, settings: relaxed) }
     }
 
     @Test("the denoiser sees [0, 1] through the declared value range, whatever the iterate's range")
@@ -111,7 +111,7 @@ struct PnPTests {
         let before = x
         try solver.denoiseStep(&x)
         #expect((x - before).norm() < 1e-5)
-        #expect(throws: TensorError.self) {
+        #expect(throws: SolverError.self) {
             try PnP(fidelity: fidelity(problem), denoiser: Probe(), settings: PnPSettings(stepSize: 1, valueRange: 1...1))
         }
     }

@@ -1,0 +1,30 @@
+import Communication
+
+/// A dataset that experiment files may name, declared once in its own file (`Datasets/`): its
+/// parameters (types, defaults, meaning), the checks of its values taken together, its typed
+/// values, and how it builds one rank's part of the problem. Registered in `ParameterCatalog`.
+public protocol DatasetRun: Sendable {
+    /// The name, summary and parameters, as `invscale datasets` prints them.
+    static var component: ComponentSpec { get }
+    /// The typed values of a run's dataset parameters.
+    init(_ parameters: ParameterSet) throws
+    /// The size part of a run's label: "2048²", "40×272×272", "2048 px".
+    var sizeLabel: String { get }
+    /// How many operators the data are split into.
+    var operatorCount: Int { get }
+    /// Checks a grid point's values together (image sides, operators against views, memory), so
+    /// that `--plan` refuses what the run would refuse.
+    static func check(_ point: DatasetPoint) throws
+    /// This rank's part: every operator, or with `distributePhysics` only this rank's share.
+    func makeData(communicator: any Communicator, distributePhysics: Bool) throws -> RunData
+}
+
+extension DatasetRun {
+    /// A dataset that InvScale does not build yet.
+    public func makeData(communicator: any Communicator, distributePhysics: Bool) throws -> RunData {
+        throw RunModelError.notBuilt("dataset \(Self.component.name)")
+    }
+
+    /// No checks beyond each parameter's own.
+    public static func check(_ point: DatasetPoint) throws {}
+}

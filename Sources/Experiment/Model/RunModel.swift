@@ -1,0 +1,32 @@
+import Communication
+
+/// A run's description decoded once into typed values: its dataset's (`DatasetRun`), its
+/// solver's (`PnPRun`), how it is spread (`ExecutionParameters`) and when it stops early.
+public struct RunModel {
+    public let spec: RunSpec
+    public let dataset: any DatasetRun
+    public let solver: PnPRun
+    public let execution: ExecutionParameters
+    public let stopping: StoppingRule
+
+    /// Decodes `spec`; throws a `RunModelError` for a dataset or solver that is not declared or
+    /// a value its declaration refuses, and the dataset's own errors.
+    public init(_ spec: RunSpec) throws {
+        guard let datasetType = ParameterCatalog.datasetRuns.first(where: { $0.component.name == spec.dataset }) else {
+            throw RunModelError.notBuilt("dataset \(spec.dataset)")
+        }
+        guard spec.solver == PnPRun.component.name else { throw RunModelError.notBuilt("solver \(spec.solver)") }
+        self.spec = spec
+        let solverValues = ParameterSet(spec.solverParameters)
+        execution = try ExecutionParameters(solverValues)
+        solver = try PnPRun(solverValues)
+        stopping = try StoppingRule(solverValues)
+        dataset = try datasetType.init(ParameterSet(spec.datasetParameters))
+    }
+
+    /// This rank's part of the dataset.
+    public func makeData(communicator: any Communicator) throws -> RunData {
+        try dataset.makeData(communicator: communicator,
+                             distributePhysics: execution.distributePhysics && communicator.size > 1)
+    }
+}

@@ -1,0 +1,12 @@
+extension RunSpec {
+    /// The most processes a run may need unless `invscale run --max-processes N` raises the limit
+    /// (`ExperimentFile.expand(maxProcesses:)`).
+    public static let defaultMaxProcesses = 1024
+    /// The largest value of each process-count parameter (`slurm_nodes`, `slurm_ntasks_per_node`,
+    /// `torchrun_nproc_per_node`), so that their product cannot overflow.
+    public static let maxParameterProcesses = 65_536
+
+    /// Processes the run needs (`ExecutionParameters.processes`; 1 when the parameters cannot be
+    /// read).
+    public var processes: Int { execution?.processes ?? 1 }
+}

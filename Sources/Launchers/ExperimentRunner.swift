@@ -1,0 +1,97 @@
+import FoundationEssentials
+import Processes
+#if canImport(Glibc)
+import Glibc
+import Experiment
+import Results
+import Runner
+import Measurement
+import Figures
+#endif
+
+/// How one run of an experiment ended, for the final table.
+public struct RunSummary: Sendable {
+    public let spec: RunSpec
+    /// finished, failed, interrupted, skipped (already finished), or why it did not start.
+    public let outcome: String
+    public let record: RunRecord?
+}
+
+/// Runs the runs of an experiment one after the other, each in its own folder
+/// `OUTPUT/<identifier>`: runs finished before are skipped unless `force`; 1-process runs go in
+/// this process, runs needing several processes through the launcher of `launch` (mpirun or
+/// SLURM); runs of a dataset not built yet are reported, not run. A failed run does not stop the
+/// grid; an interrupted one does.
+public enum ExperimentRunner {
+    /// Runs `runs`; `log` receives progress lines (`transient` ones may be overwritten on a terminal).
+    public static func run(_ runs: [RunSpec], output: String, force: Bool, launch: LaunchOptions = LaunchOptions(),
+                           log: (_ line: String, _ kind: LogKind) -> Void) -> [RunSummary] {
+        var summaries: [RunSummary] = []
+        for (position, spec) in runs.enumerated() {
+            let folder = RunFolder(output + "/" + spec.identifier)
+            let prefix = "[\(position + 1)/\(runs.count)] \(spec.label)"
+            if !force, let previous = RunRecord.read(from: folder.recordFile), previous.status == .finished {
+                log("\(prefix): already finished in \(folder.path), skipped (--force runs it again)", .info)
+                summaries.append(RunSummary(spec: spec, outcome: "skipped (finished before)", record: previous))
+                continue
+            }
+            if !spec.isDatasetBuilt {
+                log("\(prefix): dataset \(spec.dataset) is not built yet, not run", .info)
+                summaries.append(RunSummary(spec: spec, outcome: "dataset not built", record: nil))
+                continue
+            }
+            let route = launch.route(processes: spec.processes)
+            if case let .refused(reason) = route {
+                log("\(prefix): \(reason), not run", .info)
+                summaries.append(RunSummary(spec: spec, outcome: "needs \(spec.processes) processes", record: nil))
+                continue
+            }
+            log("\(prefix) → \(folder.path)", .info)
+            do {
+                let record: RunRecord?
+                switch route {
+                case .mpirun: record = try MultiProcessLauncher.runWithMpirun(spec, folder: folder, options: launch, log: log)
+                case .slurm: record = try SlurmLauncher.run(spec, folder: folder, options: launch, log: log)
+                default:
+                    record = try SolverRunner.run(spec, in: folder.path) { row in
+                        log(ProgressLine.text(row, maxIterations: spec.maxIterations), row.iteration < spec.maxIterations ? .transient : .info)
+                    }
+                }
+                guard let record else {
+                    summaries.append(RunSummary(spec: spec, outcome: "dry run", record: nil))
+                    continue
+                }
+                let detail = record.status == .finished ? record.stopReason.map { " (\($0))" } ?? "" : " — \(record.error ?? "")"
+                log("  \(record.status.rawValue): \(record.iterations) iterations, PSNR \(format(record.finalPSNR ?? .nan, 2)) dB\(detail)",
+                    record.status == .failed ? .failure : .info)
+                summaries.append(RunSummary(spec: spec, outcome: record.status.rawValue, record: record))
+                if record.status == .interrupted { break }
+            } catch {
+                log("  failed: \(error)", .failure)
+                summaries.append(RunSummary(spec: spec, outcome: "failed", record: RunRecord.read(from: folder.recordFile)))
+            }
+        }
+        return summaries
+    }
+
+    /// The final table: run, outcome, iterations, PSNR of the start and of the end, SSIM, solver
+    /// time, peak memory.
+    public static func table(_ summaries: [RunSummary]) -> [String] {
+        let header = ["run", "outcome", "iterations", "start dB", "PSNR dB", "SSIM", "time s", "peak RSS MiB"]
+        let rows = summaries.map { summary -> [String] in
+            let record = summary.record
+            return [summary.spec.label, summary.outcome, record.map { "\($0.iterations)" } ?? "–",
+                    record?.initialPSNR.map { format($0, 2) } ?? "–", record?.finalPSNR.map { format($0, 2) } ?? "–", record?.finalSSIM.map { format($0, 3) } ?? "–",
+                    record.map { format($0.solverSeconds, 1) } ?? "–", record?.peakRSSMB.map { format($0, 0) } ?? "–"]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+        }
+        return [line(header)] + rows.map(line)
+    }
+
+    static func format(_ value: Double, _ digits: Int) -> String {
+        value.isFinite ? NumberText.fixed(value, digits: digits) : "–"
+    }
+}

@@ -1,0 +1,83 @@
+import Experiment
+import FoundationEssentials
+import SafeFiles
+
+/// The names of a run folder's files, in one place: what the runner writes (`run.json`, the
+/// per-rank CSVs, images and arrays) and what a launcher and the ranks of a multi-process run
+/// share (the run specification, log, pids, errors and heartbeats).
+public struct RunFolder: Sendable {
+    /// The folder.
+    public let path: String
+
+    /// The run folder at `path`.
+    public init(_ path: String) { self.path = path }
+
+    /// The RunSpec the workers read (`invscale worker RUNSPEC.json`).
+    public var specFile: String { path + "/runspec.json" }
+    /// mpirun's (or SLURM's) standard output and error.
+    public var logFile: String { path + "/worker.log" }
+    /// `run.json` (`RunRecord`), written by rank 0.
+    public var recordFile: String { path + "/run.json" }
+    /// Rank `rank`'s per-iteration CSV (`MetricsColumn`).
+    public func metricsFile(rank: Int) -> String { path + "/metrics_rank\(rank).csv" }
+    /// The dataset preview: ground truth beside the whole sinogram (or a volume's slices).
+    public var previewFile: String { path + "/dataset_preview.png" }
+    /// The last iterate and the first, as `.npy`.
+    public var reconstructionFile: String { path + "/reconstruction.npy" }
+    public var initialFile: String { path + "/initial.npy" }
+    /// Truth, start, reconstruction and error side by side.
+    public var comparisonFile: String { path + "/comparison.png" }
+    /// Where rank `rank` writes why it failed, before aborting the job.
+    public func errorFile(rank: Int) -> String { path + "/error_rank\(rank).txt" }
+    /// Where rank `rank` writes its process id (the launcher forwards SIGTERM through it).
+    public func pidFile(rank: Int) -> String { path + "/rank\(rank).pid" }
+
+    /// Where rank `rank`'s `RankHeartbeat` beats.
+    public func heartbeatFile(rank: Int) -> String { path + "/heartbeat_rank\(rank)" }
+
+    /// Writes `spec` for the workers.
+    public func writeSpec(_ spec: RunSpec) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try FileWriter.write(try encoder.encode(spec), to: specFile)
+    }
+
+    /// Reads the RunSpec at `file`; errors name the file.
+    public static func readSpec(_ file: String) throws -> RunSpec {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+            throw ResultsError("\(file): cannot read the run specification (\(error.localizedDescription))")
+        }
+        do { return try JSONDecoder().decode(RunSpec.self, from: data) } catch {
+            throw ResultsError("\(file): not a run specification written by invscale (\(error))")
+        }
+    }
+
+    /// The ranks' error messages, "rank r: message", in rank order.
+    public func rankErrors(processes: Int) -> [String] {
+        (0..<processes).compactMap { rank in
+            (try? String(contentsOfFile: errorFile(rank: rank), encoding: .utf8)).map { "rank \(rank): \($0)" }
+        }
+    }
+
+    /// Process ids the ranks recorded.
+    public func rankProcessIDs(processes: Int) -> [Int32] {
+        (0..<processes).compactMap(rankProcessID)
+    }
+
+    /// The process id rank `rank` recorded, if any.
+    public func rankProcessID(rank: Int) -> Int32? {
+        (try? String(contentsOfFile: pidFile(rank: rank), encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Removes what a previous attempt of the run left for the launcher (rank errors, pids and
+    /// heartbeats).
+    public func clearRankFiles() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for name in names where (name.hasPrefix("error_rank") && name.hasSuffix(".txt")) || (name.hasPrefix("rank") && name.hasSuffix(".pid"))
+            || name.hasPrefix("heartbeat_rank") {
+            try? FileManager.default.removeItem(atPath: path + "/" + name)
+        }
+    }
+}
