@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "MPICommunication", dependencies: ["Communication", "Tensor", "CMPI"], swiftSettings: kernelSettings),
         .target(name: "Denoisers", dependencies: ["Tensor", "Formats", "Communication", "Processes", "BundledWeights"],
                 swiftSettings: kernelSettings),
-        .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats", "Figures", "Communication", "SafeFiles"]),
+        .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats", "Figures", "Communication"]),
         .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers", "Communication"], swiftSettings: kernelSettings),
         .target(name: "Experiment", dependencies: [
             "Tensor", "Physics", "Datasets", "Denoisers", "Solvers", "Communication", "Figures",
@@ -55,8 +55,7 @@ let package = Package(
         ]),
         .target(name: "Results", dependencies: ["Experiment", "Measurement", "SafeFiles", "Tensor"]),
         .target(name: "Runner", dependencies: [
-            "Experiment", "Results", "Measurement", "Metrics", "Figures", "Formats", "Solvers", "Datasets", "Denoisers",
-            "Communication", "SafeFiles", "Tensor",
+            "Experiment", "Results", "Measurement", "Metrics", "Figures", "Formats", "Solvers", "Denoisers", "Communication", "Tensor",
         ]),
         .target(name: "Launchers", dependencies: [
             "Runner", "Results", "Experiment", "Measurement", "Figures", "Communication", "Processes", "SafeFiles", "CProcessControl", "Tensor",
@@ -65,7 +64,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["Results", "Experiment", "Figures", "SafeFiles"]),
         .executableTarget(name: "invscale", dependencies: [
             "Tensor", "Formats", "Physics", "Metrics", "Denoisers", "Datasets", "Communication", "MPICommunication", "Experiment",
-            "Results", "Runner", "Launchers", "Benchmarks", "Report", "SafeFiles", "Measurement",
+            "Results", "Runner", "Launchers", "Benchmarks", "Report", "SafeFiles", "Measurement", "Figures",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -75,15 +74,15 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Tensor", "CZlib"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Formats", "Tensor"]),
         .testTarget(name: "PhysicsTests", dependencies: ["Physics", "Datasets", "Metrics", "Tensor"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Formats", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CommunicationTests", dependencies: ["Communication", "Tensor"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Physics", "Formats", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DenoisersTests", dependencies: ["Denoisers", "Communication", "Formats", "Datasets", "Metrics", "Tensor"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SolversTests", dependencies: ["Solvers", "Datasets", "Denoisers", "Metrics", "Communication", "Tensor"]),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Tensor"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", "Experiment", "Communication", "Tensor"]),
-        .testTarget(name: "LaunchersTests", dependencies: ["Launchers", "Runner", "Results", "Experiment", "SafeFiles", "Tensor"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", "Experiment"]),
+        .testTarget(name: "LaunchersTests", dependencies: ["Launchers", "Results", "Experiment", "SafeFiles", "Tensor"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Results"]),
         .testTarget(name: "CLITests", dependencies: ["invscale", "Formats", "Tensor"]),
     ]

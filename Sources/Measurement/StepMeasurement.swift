@@ -1,4 +1,3 @@
-import Metrics
 import Tensor
 
 /// Wall time and memory of one solver step (gradient or denoiser), as the reference's

@@ -3,11 +3,11 @@
 /// not built yet.
 public struct HighresColorImageRun: DatasetRun {
     static let imageSize = ParameterSpec("image_size", .int, .int(2048), "longest image side in pixels", bound: .positive)
-    static let numOperators = ParameterSpec("num_operators", .int, .int(1), "blur operators, kernels at angles spread over 180°",
+    static let numOperators = ParameterSpec(SharedParameterName.numOperators, .int, .int(1), "blur operators, kernels at angles spread over 180°",
                                             bound: .positive)
-    static let noiseLevel = ParameterSpec("noise_level", .float, .double(0.01), "standard deviation of the Gaussian noise",
+    static let noiseLevel = ParameterSpec(SharedParameterName.noiseLevel, .float, .double(0.01), "standard deviation of the Gaussian noise",
                                           bound: .nonNegative)
-    static let seed = ParameterSpec("seed", .int, .int(0), "seed of the noise generator (operator i uses seed + i)",
+    static let seed = ParameterSpec(SharedParameterName.seed, .int, .int(0), "seed of the noise generator (operator i uses seed + i)",
                                     bound: .nonNegative)
 
     public static let component = ComponentSpec(

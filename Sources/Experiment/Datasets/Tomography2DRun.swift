@@ -7,13 +7,13 @@ import Tensor
 /// `tomography_2d`: the modified Shepp–Logan phantom, 2-D parallel-beam CT split into operators
 /// (contiguous angle blocks), Gaussian noise on the sinogram; the reference's dataset.
 public struct Tomography2DRun: DatasetRun {
-    static let imgSize = ParameterSpec("img_size", .int, .int(512), "image side N in pixels (N × N)", bound: .positive)
-    static let numOperators = ParameterSpec("num_operators", .int, .int(1), "operators, each a contiguous block of angles",
+    static let imgSize = ParameterSpec(SharedParameterName.imgSize, .int, .int(512), "image side N in pixels (N × N)", bound: .positive)
+    static let numOperators = ParameterSpec(SharedParameterName.numOperators, .int, .int(1), "operators, each a contiguous block of angles",
                                             bound: .positive)
     static let numAngles = ParameterSpec("num_angles", .int, .int(100), "projection angles, uniform in [0°, 180°)", bound: .positive)
-    static let noiseLevel = ParameterSpec("noise_level", .float, .double(0.01),
+    static let noiseLevel = ParameterSpec(SharedParameterName.noiseLevel, .float, .double(0.01),
                                           "standard deviation of the Gaussian noise on the sinogram", bound: .nonNegative)
-    static let seed = ParameterSpec("seed", .int, .int(42), "seed of the noise generator (the reference's 42)", bound: .nonNegative)
+    static let seed = ParameterSpec(SharedParameterName.seed, .int, .int(42), "seed of the noise generator (the reference's 42)", bound: .nonNegative)
     static let circle = ParameterSpec("circle", .bool, .bool(true),
                                       "detector covers the inscribed circle only (else ceil(√2·N) cells)")
 

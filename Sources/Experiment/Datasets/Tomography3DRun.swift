@@ -8,7 +8,7 @@ import Tensor
 /// folder, else a synthetic Shepp–Logan-type volume on a walnut-like orbit; views split into
 /// operators.
 public struct Tomography3DRun: DatasetRun {
-    static let numOperators = ParameterSpec("num_operators", .int, .int(1), "operators, each a block of projections",
+    static let numOperators = ParameterSpec(SharedParameterName.numOperators, .int, .int(1), "operators, each a block of projections",
                                             bound: .positive)
     static let numProjections = ParameterSpec("num_projections", .int, .int(50),
                                               "projection views, picked by linspace(0, total − 1, n) from the full scan",
@@ -19,10 +19,10 @@ public struct Tomography3DRun: DatasetRun {
         "use_dataset_sinogram", .bool, .bool(true),
         "use the dataset's sinogram (measured, or the synthetic phantom's exact line integrals) instead of A x")
     static let imgSize = ParameterSpec(
-        "img_size", .intOrIntList, .int(512),
+        SharedParameterName.imgSize, .intOrIntList, .int(512),
         "synthetic volume: side N (N × N × N) or [D, H, W], voxels of 50.1/H mm (the walnut's field of view); the reference fixes 512; real data keep their size",
         bound: .positive)
-    static let seed = ParameterSpec("seed", .int, .int(0), "the reference's seed; no part of this dataset is random",
+    static let seed = ParameterSpec(SharedParameterName.seed, .int, .int(0), "the reference's seed; no part of this dataset is random",
                                     bound: .nonNegative)
     /// The beams `geometry_type` names.
     static let beams: [String: ConeBeamGeometry.Beam] = ["conebeam": .cone, "parallel3d": .parallel]

@@ -17,7 +17,7 @@ public struct PnPRun: Sendable {
     static let initMethod = ParameterSpec("init_method", .string, .string(PnPInitialisation.pseudoInverse.rawValue),
                                           "first iterate; pseudo_inverse is Aᵀy, as in the reference",
                                           choices: PnPInitialisation.allCases.map(\.rawValue))
-    static let seed = ParameterSpec("seed", .int, .int(0), "seed of random weights and other random choices", bound: .nonNegative)
+    static let seed = ParameterSpec(SharedParameterName.seed, .int, .int(0), "seed of random weights and other random choices", bound: .nonNegative)
 
     public static let component = ComponentSpec(
         "PnP", .solver,
