@@ -15,7 +15,7 @@ public enum DatasetExport {
         for (index, measurement) in problem.measurements.enumerated() {
             try NPY.write(measurement, to: "\(directory)/measurement_\(index).npy")
         }
-        try FileSystem.writeJSON(GeometryDescription(dataset), to: "\(directory)/geometry.json")
+        try FileSystem.writeJSON(GeometryDescription(dataset), to: "\(directory)/geometry.json", snakeCaseKeys: true)
         let sinogram = try Tensor.concatenate(problem.measurements, axis: 2)
         try Preview.writeSideBySide(image: problem.groundTruth, imageRange: problem.valueRange,
                                     sinogram: sinogram, to: "\(directory)/preview.png")

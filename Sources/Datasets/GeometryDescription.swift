@@ -1,7 +1,9 @@
 import Physics
 
 /// The `geometry.json` written next to an exported 2-D CT dataset: everything another tool needs
-/// to rebuild the operators, with the conventions spelled out.
+/// to rebuild the operators, with the conventions spelled out. Its keys are the properties'
+/// names in snake_case (`FileSystem.writeJSON(_:to:snakeCaseKeys:)`), the dataset's parameter
+/// names where they are parameters.
 public struct GeometryDescription: Codable, Sendable {
     /// One operator's block of angles.
     public struct OperatorAngles: Codable, Sendable {
@@ -13,9 +15,7 @@ public struct GeometryDescription: Codable, Sendable {
         public let anglesDegrees: [Double]
 
         private enum CodingKeys: String, CodingKey {
-            case index
-            case firstAngleIndex = "first_angle_index"
-            case anglesDegrees = "angles_deg"
+            case index, firstAngleIndex, anglesDegrees = "angles_deg"
         }
     }
 
@@ -34,20 +34,6 @@ public struct GeometryDescription: Codable, Sendable {
     public let sinogramLayout: String
     public let conventions: String
     public let operators: [OperatorAngles]
-
-    private enum CodingKeys: String, CodingKey {
-        case dataset, circle, seed, conventions, operators
-        case imgSize = "img_size"
-        case detectorCount = "detector_count"
-        case numAngles = "num_angles"
-        case numOperators = "num_operators"
-        case noiseLevel = "noise_level"
-        case valueRange = "value_range"
-        case pixelSize = "pixel_size"
-        case detectorCellSize = "detector_cell_size"
-        case imageLayout = "image_layout"
-        case sinogramLayout = "sinogram_layout"
-    }
 
     /// The description of `dataset`.
     public init(_ dataset: Tomography2D) throws {

@@ -141,7 +141,7 @@ public struct HTMLReport {
             + "<ol class=\"legend-list\">" + names.map { "<li>\(SVGText.escape($0))</li>" }.joined() + "</ol>"
     }
 
-    static let breakdownParts = ["gradient", "denoiser", "communication", "other"]
+    static let breakdownParts = [StepLabel.gradient, StepLabel.denoiser, StepLabel.communication, StepLabel.other]
 
     /// Mean seconds per iteration on `rank` of the parts in `breakdownParts` ("other" is 0 when the
     /// CSV has no wall time, as in files written before it was recorded).

@@ -41,7 +41,7 @@ struct ReportSections {
         let byCount = chosen.mapValues(\.element)
         let which = " (runs " + counts.map { "\(chosen[$0]!.offset + 1)" }.joined(separator: ", ")
             + (alike == nil ? ", which also differ in other settings)" : ")")
-        let columns: [(String, MetricsColumn)] = [("total", .iterationTime), ("gradient", .gradientTime), ("denoiser", .denoiseTime)]
+        let columns: [(String, MetricsColumn)] = [(StepLabel.total, .iterationTime), (StepLabel.gradient, .gradientTime), (StepLabel.denoiser, .denoiseTime)]
         func speedups(_ column: MetricsColumn) -> [(x: Double, y: Double)] {
             counts.map { count in (Double(count), (base.mean(column) ?? .nan) / (byCount[count]!.mean(column) ?? .nan)) }
         }
