@@ -21,11 +21,10 @@ enum SlurmLauncher {
         let configuredCPUs = config?.slurmCpusPerTask ?? config?.slurmAdditionalParameters["cpus-per-task"].flatMap { $0 }.flatMap { Int($0) }
         let threads = options.threads ?? configuredCPUs ?? 1
         let execution = spec.execution
-        let device = execution?.device ?? "cpu"
         let nodes = max(1, execution?.slurmNodes ?? 1)
         let request = SlurmJobRequest(
             jobName: spec.identifier, folder: folder.path, nodes: nodes, tasksPerNode: spec.processes / nodes,
-            gres: device == "cpu" ? nil : execution?.slurmGres,
+            gres: execution?.isOnCPU == false ? execution?.slurmGres : nil,
             cpusPerTask: options.threads,
             workerCommand: MultiProcessLauncher.workerCommand(spec: spec, folder: folder, executable: options.executable, threads: threads),
             environment: ["OMPI_MCA_btl_vader_single_copy_mechanism": "none"])

@@ -21,7 +21,7 @@ struct RunProblem {
 
     init(spec: RunSpec, communicator: any Communicator = LocalCommunicator()) throws {
         model = try RunModel(spec)
-        guard model.execution.device == "cpu" else { throw RunModelError.notBuilt("device \(model.execution.device) (the GPU backend)") }
+        guard model.execution.isOnCPU else { throw RunModelError.notBuilt("device \(model.execution.device) (the GPU backend)") }
         data = try model.makeData(communicator: communicator)
         (denoiser, denoiserDescription, tileWindows) = try model.solver.prior.make(
             shape: data.groundTruth.shape, execution: model.execution, communicator: communicator)

@@ -46,7 +46,7 @@ public struct Tomography2DRun: DatasetRun {
             throw point.fail(numOperators, "\(operators) operators need at least \(operators) angles, got num_angles \(angles); expected num_operators ≤ num_angles")
         }
         let scan = try Tomography2D(imgSize: side, numOperators: operators, numAngles: angles,
-                                    circle: point.value(circle).boolValue ?? true)
+                                    circle: point.value(circle) != .bool(false))
         do {
             try scan.requireMemory(budget: point.memory)
         } catch let error as MemoryLimitError {

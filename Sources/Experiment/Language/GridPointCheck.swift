@@ -78,7 +78,8 @@ struct GridPointCheck {
     private func checkGPUs() throws {
         guard let source = solverValues[ExecutionParameters.slurmGres.name], let gres = source.value.stringValue,
               let tasks = solverValues[ExecutionParameters.slurmTasksPerNode.name]?.value.intValue else { return }
-        let onCPU = (solverValues[ExecutionParameters.device.name]?.value.stringValue ?? "cpu") == "cpu"
+        let device = solverValues[ExecutionParameters.device.name]?.value ?? ExecutionParameters.device.defaultValue
+        let onCPU = device == .string(ExecutionParameters.cpu)
         if source.line == nil && onCPU { return }
         for request in gres.split(separator: ",") {
             let fields = request.split(separator: ":", omittingEmptySubsequences: false)

@@ -26,7 +26,9 @@ public struct ExecutionParameters: Sendable {
                                                  "processes started by torchrun (used when > 1)", bound: .positive,
                                                  maximum: RunSpec.maxParameterProcesses)
     static let namePrefix = ParameterSpec("name_prefix", .string, .string("pnp"), "prefix of the run name")
-    static let device = ParameterSpec("device", .string, .string("cpu"), "where to compute", choices: ["cpu", "cuda"])
+    /// The device InvScale computes on; `cuda` is accepted in files and refused at run time.
+    static let cpu = "cpu"
+    static let device = ParameterSpec("device", .string, .string(cpu), "where to compute", choices: [cpu, "cuda"])
 
     /// The parameters that say only how a run is spread over processes: runs that differ in
     /// these alone form one family (the report's strong-scaling plot).
@@ -63,6 +65,9 @@ public struct ExecutionParameters: Sendable {
         torchrunProcesses = try parameters.int(Self.torchrunProcesses)
         device = try parameters.string(Self.device)
     }
+
+    /// Whether the run computes on the CPU (the only device built).
+    public var isOnCPU: Bool { device == Self.cpu }
 
     /// The tile size per dimension when the denoiser is distributed in tiles
     /// (`distribute_denoiser` and `patch_size` > 0); nil otherwise.
