@@ -1,12 +1,10 @@
-import FoundationEssentials
-import Processes
-#if canImport(Glibc)
-import Glibc
 import Experiment
+import Figures
+import FoundationEssentials
 import Results
 import Runner
-import Measurement
-import Figures
+#if canImport(Glibc)
+import Glibc
 #endif
 
 /// How one run of an experiment ended, for the final table.

@@ -1,8 +1,3 @@
-import Experiment
-import Figures
-import Measurement
-import Results
-import Runner
 /// A run that cannot be launched or followed.
 public struct LaunchError: Error, CustomStringConvertible {
     public let description: String

@@ -1,12 +1,8 @@
+import Experiment
 import FoundationEssentials
 import Processes
 #if canImport(Glibc)
 import Glibc
-import Experiment
-import Results
-import Runner
-import Measurement
-import Figures
 #endif
 
 /// How `invscale run` starts runs (`--launcher`).

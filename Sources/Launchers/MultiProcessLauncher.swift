@@ -1,14 +1,13 @@
 import CProcessControl
+import Experiment
 import FoundationEssentials
+import Measurement
 import Processes
+import Results
+import Runner
 import Tensor
 #if canImport(Glibc)
 import Glibc
-import Experiment
-import Results
-import Runner
-import Measurement
-import Figures
 #endif
 
 /// Starts a run that needs several processes (`mpirun`, or one `sbatch` job) and follows it to its

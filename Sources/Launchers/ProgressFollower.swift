@@ -1,10 +1,6 @@
-import Experiment
-import Figures
 import FoundationEssentials
 import Measurement
-import Processes
 import Results
-import Runner
 
 /// Reads the rows rank 0 appends to `metrics_rank0.csv` while a launched run goes on, so the
 /// launcher can print the same progress lines as an in-process run.

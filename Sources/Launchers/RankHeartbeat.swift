@@ -1,14 +1,10 @@
 import FoundationEssentials
 import Processes
+import Runner
 import SafeFiles
 import Synchronization
 #if canImport(Glibc)
 import Glibc
-import Experiment
-import Results
-import Runner
-import Measurement
-import Figures
 #endif
 
 /// A rank's sign of life and its guard against orphanhood, on a thread of its own:

@@ -1,14 +1,12 @@
 import Communication
+import Experiment
+import Figures
 import FoundationEssentials
-import Processes
+import Results
+import Runner
 import SafeFiles
 #if canImport(Glibc)
 import Glibc
-import Experiment
-import Results
-import Runner
-import Measurement
-import Figures
 #endif
 
 /// What one rank of a multi-process run does (`invscale worker RUNSPEC.json --output FOLDER`):

@@ -1,12 +1,10 @@
+import Experiment
 import FoundationEssentials
 import Processes
-#if canImport(Glibc)
-import Glibc
-import Experiment
 import Results
 import Runner
-import Measurement
-import Figures
+#if canImport(Glibc)
+import Glibc
 #endif
 
 /// Runs a run as one SLURM job: writes `job.sbatch` into the run folder (options from the row and

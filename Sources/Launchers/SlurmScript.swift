@@ -1,10 +1,6 @@
 import Experiment
-import Figures
 import FoundationEssentials
-import Measurement
-import Processes
 import Results
-import Runner
 import SafeFiles
 
 /// What one sbatch job of a run needs.
@@ -55,9 +51,6 @@ public struct SlurmScriptError: Error, CustomStringConvertible, Equatable, Senda
 /// configuration, `set -euo pipefail`, the `slurm_setup` lines, the exports, then
 /// `srun --mpi=pmix` on the worker command.
 public enum SlurmScript {
-    /// The name of the script inside the run folder.
-    public static let fileName = "job.sbatch"
-
     /// The sbatch script text; throws when a value would break an `#SBATCH` line or the shell.
     public static func text(for request: SlurmJobRequest, config: ParallelConfig?) throws -> String {
         guard request.nodes >= 1 else { throw SlurmScriptError(field: "nodes", message: "expected at least 1, got \(request.nodes)") }
@@ -111,7 +104,7 @@ public enum SlurmScript {
     public static func write(for request: SlurmJobRequest, config: ParallelConfig?) throws -> String {
         let script = try text(for: request, config: config)
         try FileManager.default.createDirectory(atPath: request.folder, withIntermediateDirectories: true)
-        let path = request.folder + "/" + fileName
+        let path = RunFolder(request.folder).jobScriptFile
         try FileWriter.write(text: script, to: path)
         return path
     }

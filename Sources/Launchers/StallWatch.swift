@@ -1,10 +1,6 @@
 import Experiment
-import Figures
 import FoundationEssentials
-import Measurement
-import Processes
 import Results
-import Runner
 
 /// The launcher's view of the ranks' `RankHeartbeat`s: it fails a run whose rank makes no
 /// progress, naming it. A rank is stalled when

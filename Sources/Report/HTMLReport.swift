@@ -160,14 +160,14 @@ public struct HTMLReport {
         var seen = Set<String>()
         let previews = runs.compactMap { run -> String? in
             let dataset = run.record.spec.dataset + " " + run.record.spec.datasetParameters.keys.sorted()
-                .map { "\($0) \(run.record.spec.datasetParameters[$0]!)" }.joined(separator: ", ")
+                .map { "\($0) \(run.record.spec.datasetParameters[$0]!.displayText)" }.joined(separator: ", ")
             guard seen.insert(dataset).inserted,
-                  let data = FileManager.default.contents(atPath: run.folder + "/dataset_preview.png") else { return nil }
+                  let data = FileManager.default.contents(atPath: RunFolder(run.folder).previewFile) else { return nil }
             return "<figure class=\"image\"><img alt=\"dataset preview\" src=\"data:image/png;base64,\(Base64.encode([UInt8](data)))\">"
                 + "<figcaption>dataset: \(SVGText.escape(dataset)) (ground truth, sinogram)</figcaption></figure>\n"
         }
         return previews.joined() + runs.compactMap { run -> String? in
-            guard let data = FileManager.default.contents(atPath: run.folder + "/comparison.png") else { return nil }
+            guard let data = FileManager.default.contents(atPath: RunFolder(run.folder).comparisonFile) else { return nil }
             return "<figure class=\"image\"><img alt=\"comparison figure of \(SVGText.escape(run.label))\" src=\"data:image/png;base64,\(Base64.encode([UInt8](data)))\">"
                 + "<figcaption>\(SVGText.escape(run.label))</figcaption></figure>\n"
         }.joined()

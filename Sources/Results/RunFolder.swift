@@ -12,8 +12,16 @@ public struct RunFolder: Sendable {
     /// The run folder at `path`.
     public init(_ path: String) { self.path = path }
 
+    /// The ‖A‖² cache shared by the runs of the output folder holding the run folder at `path`
+    /// (`operator_norms.json`, next to the run folders).
+    public static func operatorNormsFile(besideRunFolder path: String) -> String {
+        URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("operator_norms.json").path
+    }
+
     /// The RunSpec the workers read (`invscale worker RUNSPEC.json`).
     public var specFile: String { path + "/runspec.json" }
+    /// The sbatch script of a run launched through SLURM.
+    public var jobScriptFile: String { path + "/job.sbatch" }
     /// mpirun's (or SLURM's) standard output and error.
     public var logFile: String { path + "/worker.log" }
     /// `run.json` (`RunRecord`), written by rank 0.

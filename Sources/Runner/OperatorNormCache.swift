@@ -13,7 +13,7 @@ struct OperatorNormCache {
 
     /// The cache of the output folder holding `runFolder`.
     init(runFolder: String) {
-        path = URL(fileURLWithPath: runFolder).deletingLastPathComponent().appendingPathComponent("operator_norms.json").path
+        path = RunFolder.operatorNormsFile(besideRunFolder: runFolder)
     }
 
     /// The key of `spec`'s operators.
