@@ -1,5 +1,4 @@
 import Experiment
-import Figures
 import FoundationEssentials
 import Results
 import Runner
@@ -89,7 +88,6 @@ public enum ExperimentRunner {
         return [line(header)] + rows.map(line)
     }
 
-    static func format(_ value: Double, _ digits: Int) -> String {
-        value.isFinite ? NumberText.fixed(value, digits: digits) : "–"
-    }
+    /// `value` with `digits` decimals, or "–" when it is not finite.
+    static func format(_ value: Double, _ digits: Int) -> String { ProgressLine.format(value, digits) }
 }

@@ -175,7 +175,7 @@ enum MultiProcessLauncher {
             record.error = parts.joined(separator: "; ")
             record.finished = Date.now.ISO8601Format()
         }
-        try? record.write(to: folder.recordFile)
+        try? record.writePublishingEmergencyCopies(to: folder.recordFile)
         return record
     }
 

@@ -45,7 +45,7 @@ enum SlurmLauncher {
         }
         var record = RunRecord(spec: spec)
         (record.launcher, record.slurmJobID, record.processes) = ("slurm", jobID, spec.processes)
-        try record.write(to: folder.recordFile)
+        try record.writePublishingEmergencyCopies(to: folder.recordFile)
         log("  submitted SLURM job \(jobID) (\(script)); following it with squeue", .info)
         var lastState = ""
         let end = MultiProcessLauncher.follow(spec, folder: folder, pollSeconds: 1, stallFloor: options.stallFloorSeconds, log: log, jobEnded: {

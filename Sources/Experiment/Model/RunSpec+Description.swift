@@ -23,7 +23,7 @@ extension RunSpec {
     /// The tile overlap per dimension (one entry for all dimensions).
     public var tileOverlap: [Int] { execution?.overlap ?? [0] }
 
-    /// The image side when the dataset's size parameter is one number (`imgSize`, or
+    /// The image side when the dataset's size parameter is one number (`img_size`, or
     /// `image_size` for the longest side); nil for per-axis sizes or datasets without one.
     public var imageSide: Int? {
         ParameterCatalog.component(.dataset, named: dataset)?.imageSizeParameter.flatMap { datasetParameter($0)?.intValue }
