@@ -10,10 +10,10 @@ public enum ConeBeamStart {
     /// up to rounding.
     public static func feldkamp(operators: [ConeBeam3D], measurements: [Tensor], totalViews: Int) throws -> Tensor {
         guard operators.count == measurements.count else {
-            throw TensorError.invalidArgument("partial fdk: \(operators.count) operators but \(measurements.count) measurements")
+            throw DatasetError("partial fdk: \(operators.count) operators but \(measurements.count) measurements")
         }
         guard let first = operators.first else {
-            throw TensorError.invalidArgument("partial fdk: expected at least one operator")
+            throw DatasetError("partial fdk: expected at least one operator")
         }
         var sum = Tensor(shape: first.domainShape(batch: measurements[0].shape[0], channels: measurements[0].shape[1]))
         for (op, y) in zip(operators, measurements) {

@@ -9,8 +9,8 @@ extension EllipsePhantom {
     /// (fractional coverage at the two ends, a running sum for the columns fully inside). Cost
     /// O(N·(subrows·ellipses + N)); rows run in parallel.
     public func rasterize(size: Int, subrows: Int = 8) throws -> Tensor {
-        guard size > 0 else { throw TensorError.invalidArgument("rasterize size: expected a positive integer, got \(size)") }
-        guard subrows > 0 else { throw TensorError.invalidArgument("subrows: expected a positive integer, got \(subrows)") }
+        guard size > 0 else { throw DatasetError("rasterize size: expected a positive integer, got \(size)") }
+        guard subrows > 0 else { throw DatasetError("subrows: expected a positive integer, got \(subrows)") }
         let n = size, block = 16, low = valueRange.lowerBound, high = valueRange.upperBound
         return Tensor(shape: [1, 1, n, n]) { output in
             parallelFor((n + block - 1) / block) { task in

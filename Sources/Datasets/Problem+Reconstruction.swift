@@ -11,7 +11,7 @@ extension Problem {
                                               totalViews: cones.reduce(0) { $0 + $1.geometry.views.count })
         }
         guard let first = geometries.first else {
-            throw TensorError.invalidArgument("\(name): filtered back-projection needs a 2-D parallel-beam or 3-D cone-beam problem")
+            throw DatasetError("\(name): filtered back-projection needs a 2-D parallel-beam or 3-D cone-beam problem")
         }
         let scan = try ParallelBeamGeometry(size: first.size, anglesDegrees: geometries.flatMap(\.anglesDegrees),
                                             circle: first.circle)
@@ -28,7 +28,7 @@ extension Tomography2D {
     /// projection alone.
     public func filteredBackProjection(operators: [Int], measurements: [Tensor]) throws -> Tensor {
         guard operators.count == measurements.count else {
-            throw TensorError.invalidArgument("partial fbp: \(operators.count) operators but \(measurements.count) measurements")
+            throw DatasetError("partial fbp: \(operators.count) operators but \(measurements.count) measurements")
         }
         var sum = Tensor(shape: [1, 1, imgSize, imgSize])
         for (index, y) in zip(operators, measurements) {

@@ -24,10 +24,10 @@ public struct Problem: Sendable {
                 valueRange: ClosedRange<Float>, geometries: [ParallelBeamGeometry] = []) throws {
         let count = operators.operators.count
         guard measurements.count == count else {
-            throw TensorError.invalidArgument("problem measurements: expected \(count), one per operator, got \(measurements.count)")
+            throw DatasetError("problem measurements: expected \(count), one per operator, got \(measurements.count)")
         }
         guard geometries.isEmpty || geometries.count == count else {
-            throw TensorError.invalidArgument("problem geometries: expected none or \(count), one per operator, got \(geometries.count)")
+            throw DatasetError("problem geometries: expected none or \(count), one per operator, got \(geometries.count)")
         }
         self.name = name
         self.groundTruth = groundTruth

@@ -28,16 +28,16 @@ public struct Tomography2D: Sendable, Equatable {
     /// The dataset with the reference's defaults; throws when a parameter is out of range.
     public init(imgSize: Int = 512, numOperators: Int = 1, numAngles: Int = 100, noiseLevel: Double = 0.01,
                 circle: Bool = true, seed: UInt64 = 42) throws {
-        guard imgSize > 0 else { throw TensorError.invalidArgument("img_size: expected a positive integer, got \(imgSize)") }
-        guard numAngles > 0 else { throw TensorError.invalidArgument("num_angles: expected a positive integer, got \(numAngles)") }
+        guard imgSize > 0 else { throw DatasetError("img_size: expected a positive integer, got \(imgSize)") }
+        guard numAngles > 0 else { throw DatasetError("num_angles: expected a positive integer, got \(numAngles)") }
         guard numOperators > 0 else {
-            throw TensorError.invalidArgument("num_operators: expected a positive integer, got \(numOperators)")
+            throw DatasetError("num_operators: expected a positive integer, got \(numOperators)")
         }
         guard numOperators <= numAngles else {
-            throw TensorError.invalidArgument("num_operators: \(numOperators) operators need at least \(numOperators) angles, got \(numAngles)")
+            throw DatasetError("num_operators: \(numOperators) operators need at least \(numOperators) angles, got \(numAngles)")
         }
         guard noiseLevel >= 0, noiseLevel.isFinite else {
-            throw TensorError.invalidArgument("noise_level: expected a finite value ≥ 0, got \(noiseLevel)")
+            throw DatasetError("noise_level: expected a finite value ≥ 0, got \(noiseLevel)")
         }
         self.imgSize = imgSize
         self.numOperators = numOperators
@@ -108,7 +108,7 @@ public struct Tomography2D: Sendable, Equatable {
 
     private func block(_ index: Int) throws -> Range<Int> {
         guard (0..<numOperators).contains(index) else {
-            throw TensorError.invalidArgument("operator index: expected 0..<\(numOperators), got \(index)")
+            throw DatasetError("operator index: expected 0..<\(numOperators), got \(index)")
         }
         return angleBlocks[index]
     }

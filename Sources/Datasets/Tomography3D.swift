@@ -36,10 +36,10 @@ public struct Tomography3D: Sendable, Equatable {
                 useDatasetSinogram: Bool = true, dataDirectory: String? = nil) throws {
         let shape = imgSize.count == 1 ? Array(repeating: imgSize[0], count: 3) : imgSize
         guard shape.count == 3, shape[1] == shape[2], shape.allSatisfy({ $0 >= 8 }), shape[0] <= shape[1] else {
-            throw TensorError.invalidArgument("img_size: expected N or [D, N, N] with 8 ≤ D ≤ N, got \(imgSize)")
+            throw DatasetError("img_size: expected N or [D, N, N] with 8 ≤ D ≤ N, got \(imgSize)")
         }
         guard (1...Self.fullScanViews).contains(numProjections) else {
-            throw TensorError.invalidArgument("num_projections: expected 1…\(Self.fullScanViews) (views of the full scan), got \(numProjections)")
+            throw DatasetError("num_projections: expected 1…\(Self.fullScanViews) (views of the full scan), got \(numProjections)")
         }
         _ = try OperatorStack.blocks(count: numProjections, parts: numOperators)
         (volumeShape, self.numOperators, self.numProjections, self.geometryType, self.useDatasetSinogram) =
@@ -104,7 +104,7 @@ public struct Tomography3D: Sendable, Equatable {
         let angles = indices.map { 360 * Double($0) / Double(Self.fullScanViews) }
         let side = volumeShape[1]
         guard let (rows, columns) = syntheticDetector else {
-            throw TensorError.invalidArgument("\(Self.name): img_size \(side) is too large for a detector")
+            throw DatasetError("\(Self.name): img_size \(side) is too large for a detector")
         }
         let cone = try ConeBeamGeometry.walnutLike(volumeSide: side, depth: volumeShape[0], detectorRows: rows, detectorColumns: columns,
                                                    anglesDegrees: angles)
@@ -142,11 +142,11 @@ extension Tomography3D {
     /// at the origin).
     func walnutGeometry(_ scan: any WalnutScan) throws -> ConeBeamGeometry {
         guard geometryType == .cone else {
-            throw TensorError.invalidArgument("geometry_type: \(scan.description) is a cone-beam scan; parallel3d is only for the synthetic phantom")
+            throw DatasetError("geometry_type: \(scan.description) is a cone-beam scan; parallel3d is only for the synthetic phantom")
         }
         let total = scan.views.count
         guard numProjections <= total else {
-            throw TensorError.invalidArgument("num_projections: expected 1…\(total) (views of \(scan.description)), got \(numProjections)")
+            throw DatasetError("num_projections: expected 1…\(total) (views of \(scan.description)), got \(numProjections)")
         }
         let shape = scan.volumeShape
         let volume = try VolumeGeometry(depth: shape[0], height: shape[1], width: shape[2],

@@ -11,10 +11,10 @@ extension DRUNetConfiguration {
     public init(inferringFrom shapes: [String: [Int]], source: String) throws {
         func shape(_ name: String, rank: Int) throws -> [Int] {
             guard let shape = shapes[name] else {
-                throw TensorError.invalidArgument("\(source): cannot infer the DRUNet configuration: missing key '\(name)'")
+                throw DenoiserError("\(source): cannot infer the DRUNet configuration: missing key '\(name)'")
             }
             guard shape.count == rank else {
-                throw TensorError.invalidShape("\(source): key '\(name)' has shape \(shape), expected rank \(rank)")
+                throw DenoiserError("\(source): key '\(name)' has shape \(shape), expected rank \(rank)")
             }
             return shape
         }
@@ -23,11 +23,11 @@ extension DRUNetConfiguration {
         var blocks = 0
         while shapes["m_down1.\(blocks).res.0.weight"] != nil { blocks += 1 }
         guard blocks > 0 else {
-            throw TensorError.invalidArgument("\(source): cannot infer the DRUNet configuration: no key 'm_down1.0.res.0.weight'")
+            throw DenoiserError("\(source): cannot infer the DRUNet configuration: no key 'm_down1.0.res.0.weight'")
         }
         func positive(_ count: Int, _ name: String, _ shape: [Int], _ meaning: String) throws {
             guard count <= 0 else { return }
-            throw TensorError.invalidShape("\(source): key '\(name)' has shape \(shape), which gives \(count) \(meaning); expected at least 1")
+            throw DenoiserError("\(source): key '\(name)' has shape \(shape), which gives \(count) \(meaning); expected at least 1")
         }
         try positive(head[0], "m_head.weight", head, "channels at level 1 (its first extent)")
         try positive(head[1] - 1, "m_head.weight", head, "image channels (its second extent is channels + 1, the noise map)")

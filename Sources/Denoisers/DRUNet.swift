@@ -43,7 +43,7 @@ public struct DRUNet: Denoiser {
     public func denoise(_ x: Tensor, sigma: [Float]) throws -> Tensor {
         let c = configuration
         guard x.rank == 4, x.shape[1] == c.inputChannels, x.shape[2] > 0, x.shape[3] > 0 else {
-            throw TensorError.invalidShape("DRUNet: expected an image [B, \(c.inputChannels), H, W], got \(x.shape)")
+            throw DenoiserError("DRUNet: expected an image [B, \(c.inputChannels), H, W], got \(x.shape)")
         }
         let batch = x.shape[0]
         let levels = try (0..<batch).map { try Self.sigma(sigma, item: $0, batch: batch) }

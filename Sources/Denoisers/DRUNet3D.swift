@@ -76,7 +76,7 @@ public struct DRUNet3D: Denoiser {
     public func denoise(_ x: Tensor, sigma: [Float]) throws -> Tensor {
         let c = configuration
         guard x.rank == 5, x.shape[0] > 0, x.shape[1] == c.inputChannels, x.shape[2...].allSatisfy({ $0 > 0 }) else {
-            throw TensorError.invalidShape("DRUNet3D: expected volumes [B, \(c.inputChannels), D, H, W], got \(x.shape)")
+            throw DenoiserError("DRUNet3D: expected volumes [B, \(c.inputChannels), D, H, W], got \(x.shape)")
         }
         let batch = x.shape[0]
         let levels = try (0..<batch).map { try Self.sigma(sigma, item: $0, batch: batch) }

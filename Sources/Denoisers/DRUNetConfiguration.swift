@@ -11,12 +11,12 @@ public struct DRUNetConfiguration: Sendable, Equatable, CustomStringConvertible 
     /// A configuration; `channels` must hold 4 positive counts and `blocks` be ≥ 1.
     public init(inputChannels: Int, outputChannels: Int, channels: [Int] = [64, 128, 256, 512], blocks: Int = 4) throws {
         guard inputChannels > 0, outputChannels > 0 else {
-            throw TensorError.invalidArgument("DRUNet: expected positive channel counts, got \(inputChannels)→\(outputChannels)")
+            throw DenoiserError("DRUNet: expected positive channel counts, got \(inputChannels)→\(outputChannels)")
         }
         guard channels.count == 4, channels.allSatisfy({ $0 > 0 }) else {
-            throw TensorError.invalidArgument("DRUNet nc: expected 4 positive channel counts, got \(channels)")
+            throw DenoiserError("DRUNet nc: expected 4 positive channel counts, got \(channels)")
         }
-        guard blocks > 0 else { throw TensorError.invalidArgument("DRUNet nb: expected a positive block count, got \(blocks)") }
+        guard blocks > 0 else { throw DenoiserError("DRUNet nb: expected a positive block count, got \(blocks)") }
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.channels = channels

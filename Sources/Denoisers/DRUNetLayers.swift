@@ -65,15 +65,15 @@ extension DRUNetLayers {
                          configuration: DRUNetConfiguration, source: String) throws {
         for (name, shape) in expected {
             guard let tensor = parameters[name] else {
-                throw TensorError.invalidArgument("\(source): missing key '\(name)' (expected shape \(shape)) for \(configuration)")
+                throw DenoiserError("\(source): missing key '\(name)' (expected shape \(shape)) for \(configuration)")
             }
             guard tensor.shape == shape else {
-                throw TensorError.invalidShape("\(source): key '\(name)' has shape \(tensor.shape), expected \(shape) for \(configuration)")
+                throw DenoiserError("\(source): key '\(name)' has shape \(tensor.shape), expected \(shape) for \(configuration)")
             }
         }
         let known = Set(expected.map(\.name))
         if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
-            throw TensorError.invalidArgument("\(source): unknown key '\(unknown)' for \(configuration)")
+            throw DenoiserError("\(source): unknown key '\(unknown)' for \(configuration)")
         }
     }
 }

@@ -12,10 +12,10 @@ extension Denoiser {
     /// The noise level of batch item `item` from a one-value or per-item `sigma` list.
     public static func sigma(_ sigma: [Float], item: Int, batch: Int) throws -> Float {
         guard sigma.count == 1 || sigma.count == batch else {
-            throw TensorError.invalidArgument("sigma: expected 1 value or \(batch) (one per batch item), got \(sigma.count)")
+            throw DenoiserError("sigma: expected 1 value or \(batch) (one per batch item), got \(sigma.count)")
         }
         guard let value = sigma.count == 1 ? sigma.first : sigma[item], value.isFinite, value >= 0 else {
-            throw TensorError.invalidArgument("sigma: expected finite values ≥ 0, got \(sigma)")
+            throw DenoiserError("sigma: expected finite values ≥ 0, got \(sigma)")
         }
         return value
     }

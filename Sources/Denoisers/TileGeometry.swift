@@ -18,16 +18,16 @@ public struct TileGeometry: Sendable, Hashable, Codable {
 
     /// Tiles `size` elements with inner patches of `patch` and halos of `overlap`.
     ///
-    /// Throws `TensorError.invalidArgument` when `patch ≤ 0`, `patch ≥ size` (the reference raises
+    /// Throws a `DenoiserError` when `patch ≤ 0`, `patch ≥ size` (the reference raises
     /// when `D <= p`), `overlap < 0`, or `overlap ≥ size`: reflect padding needs `rf < D`, and
     /// rather than the reference's silent fallback to zero padding we refuse.
     public init(size: Int, patch: Int, overlap: Int) throws {
         guard patch > 0, patch < size else {
-            throw TensorError.invalidArgument(
+            throw DenoiserError(
                 "tiling: patch_size \(patch) must be positive and smaller than the tiled dimension \(size)")
         }
         guard overlap >= 0, overlap < size else {
-            throw TensorError.invalidArgument(
+            throw DenoiserError(
                 "tiling: overlap \(overlap) must be ≥ 0 and smaller than the tiled dimension \(size) (reflect padding)")
         }
         self.size = size

@@ -45,7 +45,7 @@ extension Tiling {
     public func denoise(windows: [Int], of x: Tensor, with inner: any Denoiser, sigma: [Float], maxBatchSize: Int,
                         _ body: (Tensor, [Int]) throws -> Void) throws {
         guard maxBatchSize >= 0 else {
-            throw TensorError.invalidArgument("tiled denoiser: maxBatchSize must be ≥ 0 (0: all windows), got \(maxBatchSize)")
+            throw DenoiserError("tiled denoiser: maxBatchSize must be ≥ 0 (0: all windows), got \(maxBatchSize)")
         }
         let batch = x.shape[0]
         let levels = try (0..<batch).map { try TiledDenoiser.sigma(sigma, item: $0, batch: batch) }

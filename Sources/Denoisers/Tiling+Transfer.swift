@@ -6,7 +6,7 @@ extension Tiling {
     /// The listed windows cut from `padded`, as a batch `[windows.count, C, window…]`.
     public func extract(windows: [Int], from padded: Tensor) throws -> Tensor {
         guard padded.shape == paddedShape else {
-            throw TensorError.invalidShape("tiling: padded input has shape \(padded.shape), expected \(paddedShape)")
+            throw DenoiserError("tiling: padded input has shape \(padded.shape), expected \(paddedShape)")
         }
         let (batch, channels) = (shape[0], shape[1])
         let source = Box(dimensions.map(\.paddedSize))
@@ -31,10 +31,10 @@ extension Tiling {
         let (batch, channels) = (shape[0], shape[1])
         let expected = [windows.count, channels] + windowShape
         guard outputs.shape == expected else {
-            throw TensorError.invalidShape("tiling: processed windows have shape \(outputs.shape), expected \(expected)")
+            throw DenoiserError("tiling: processed windows have shape \(outputs.shape), expected \(expected)")
         }
         guard output.shape == shape else {
-            throw TensorError.invalidShape("tiling: output has shape \(output.shape), expected \(shape)")
+            throw DenoiserError("tiling: output has shape \(output.shape), expected \(shape)")
         }
         let volume = Box(Array(shape[2...]))
         let window = Box(windowShape)
@@ -72,7 +72,7 @@ extension Tiling {
     public func packCrops(_ outputs: Tensor, windows: [Int]) throws -> [Float] {
         let expected = [windows.count, shape[1]] + windowShape
         guard outputs.shape == expected else {
-            throw TensorError.invalidShape("tiling: processed windows have shape \(outputs.shape), expected \(expected)")
+            throw DenoiserError("tiling: processed windows have shape \(outputs.shape), expected \(expected)")
         }
         let offsets = packedOffsets(windows)
         let window = Box(windowShape), channels = shape[1]
@@ -95,10 +95,10 @@ extension Tiling {
     public func unpackCrops(_ packed: UnsafeBufferPointer<Float>, windows: [Int], into output: inout Tensor) throws {
         let offsets = packedOffsets(windows)
         guard packed.count == offsets.last! else {
-            throw TensorError.invalidShape("tiling: \(packed.count) packed values for windows needing \(offsets.last!)")
+            throw DenoiserError("tiling: \(packed.count) packed values for windows needing \(offsets.last!)")
         }
         guard output.shape == shape else {
-            throw TensorError.invalidShape("tiling: output has shape \(output.shape), expected \(shape)")
+            throw DenoiserError("tiling: output has shape \(output.shape), expected \(shape)")
         }
         let (batch, channels) = (shape[0], shape[1])
         let volume = Box(Array(shape[2...]))

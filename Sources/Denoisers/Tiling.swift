@@ -34,13 +34,13 @@ public struct Tiling: Sendable, Hashable, Codable {
     /// `patchSize` and `overlap` hold one value per spatial dimension, or one value for all.
     public init(shape: [Int], patchSize: [Int], overlap: [Int]) throws {
         guard shape.count == 4 || shape.count == 5 else {
-            throw TensorError.invalidShape("tiling: expected [B, C, H, W] or [B, C, D, H, W], got \(shape)")
+            throw DenoiserError("tiling: expected [B, C, H, W] or [B, C, D, H, W], got \(shape)")
         }
         let sizes = Array(shape[2...])
         func perDimension(_ values: [Int], _ name: String) throws -> [Int] {
             if values.count == 1 { return Array(repeating: values[0], count: sizes.count) }
             guard values.count == sizes.count else {
-                throw TensorError.invalidArgument(
+                throw DenoiserError(
                     "tiling: \(name) needs 1 or \(sizes.count) values for spatial size \(sizes), got \(values)")
             }
             return values
@@ -74,7 +74,7 @@ public struct Tiling: Sendable, Hashable, Codable {
     /// and pass it to every `extract`.
     public func padded(_ x: Tensor) throws -> Tensor {
         guard x.shape == shape else {
-            throw TensorError.invalidShape("tiling: input shape \(x.shape) differs from the tiled shape \(shape)")
+            throw DenoiserError("tiling: input shape \(x.shape) differs from the tiled shape \(shape)")
         }
         var result = x
         for (offset, dimension) in dimensions.enumerated() where dimension.overlap > 0 {
@@ -99,7 +99,7 @@ public struct Tiling: Sendable, Hashable, Codable {
     /// Window indices `patch·B + item` for every batch item of each listed patch, checked.
     private func windowIndices(_ list: some Collection<Int>) throws -> [Int] {
         guard list.allSatisfy(patches.indices.contains), Set(list).count == list.count else {
-            throw TensorError.invalidArgument(
+            throw DenoiserError(
                 "tiling: patch indices must be distinct and in 0..<\(patches.count), got \(Array(list))")
         }
         return windows(ofPatches: Array(list))

@@ -15,13 +15,13 @@ public struct TotalVariationDenoiser: Denoiser {
 
     /// A TV denoiser running `iterations` dual iterations (at least 1).
     public init(iterations: Int = 50) throws {
-        guard iterations > 0 else { throw TensorError.invalidArgument("tv_iterations: expected a positive integer, got \(iterations)") }
+        guard iterations > 0 else { throw DenoiserError("tv_iterations: expected a positive integer, got \(iterations)") }
         self.iterations = iterations
     }
 
     public func denoise(_ x: Tensor, sigma: [Float]) throws -> Tensor {
         guard x.rank == 4 || x.rank == 5, x.count > 0 else {
-            throw TensorError.invalidShape("TV denoiser: expected images [B, C, H, W] or volumes [B, C, D, H, W], got \(x.shape)")
+            throw DenoiserError("TV denoiser: expected images [B, C, H, W] or volumes [B, C, D, H, W], got \(x.shape)")
         }
         let (batch, channels) = (x.shape[0], x.shape[1])
         let depth = x.rank == 5 ? x.shape[2] : 1, (h, w) = (x.shape[x.rank - 2], x.shape[x.rank - 1])

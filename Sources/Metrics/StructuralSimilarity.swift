@@ -22,7 +22,7 @@ func structuralSimilarity(_ estimate: Tensor, _ reference: Tensor, maxPixel: Dou
                                expected: "[B, C, H, W] or [B, C, D, H, W]")
     let spatial = Array(estimate.shape.dropFirst(2))
     guard spatial.allSatisfy({ $0 > SSIMWindow.radius }) else {
-        throw TensorError.invalidShape("\(metric): expected spatial extents ≥ \(SSIMWindow.radius + 1) "
+        throw MetricsError("\(metric): expected spatial extents ≥ \(SSIMWindow.radius + 1) "
                                        + "for the reflect padding of \(SSIMWindow.radius), got shape \(estimate.shape)")
     }
     let geometry = SSIMGeometry(shape: estimate.shape, rowsPerTask: rowsPerTask)

@@ -13,7 +13,7 @@ public struct GaussianNoise: Sendable {
     /// Noise of standard deviation `sigma ≥ 0` keyed by `seed`.
     public init(sigma: Float, seed: UInt64) throws {
         guard sigma >= 0, sigma.isFinite else {
-            throw TensorError.invalidArgument("noise level: expected a finite value ≥ 0, got \(sigma)")
+            throw PhysicsError("noise level: expected a finite value ≥ 0, got \(sigma)")
         }
         self.sigma = sigma
         self.seed = seed

@@ -21,12 +21,12 @@ extension LinearOperator {
     /// Checks that `tensor` has the shape `expected(B, C)` for its own leading B and C.
     func check(_ tensor: Tensor, against expected: (Int, Int) -> [Int], role: String) throws -> (batch: Int, channels: Int) {
         guard tensor.rank >= 2 else {
-            throw TensorError.invalidShape("\(role): expected a tensor [B, C, …], got shape \(tensor.shape)")
+            throw PhysicsError("\(role): expected a tensor [B, C, …], got shape \(tensor.shape)")
         }
         let (batch, channels) = (tensor.shape[0], tensor.shape[1])
         let wanted = expected(batch, channels)
         guard tensor.shape == wanted else {
-            throw TensorError.invalidShape("\(role): expected shape \(wanted), got \(tensor.shape)")
+            throw PhysicsError("\(role): expected shape \(wanted), got \(tensor.shape)")
         }
         return (batch, channels)
     }

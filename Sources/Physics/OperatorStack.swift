@@ -8,7 +8,7 @@ public struct OperatorStack: Sendable {
 
     /// A stack of `operators` (at least one).
     public init(_ operators: [any LinearOperator]) throws {
-        guard !operators.isEmpty else { throw TensorError.invalidArgument("operator stack: expected at least one operator") }
+        guard !operators.isEmpty else { throw PhysicsError("operator stack: expected at least one operator") }
         self.operators = operators
     }
 
@@ -16,10 +16,10 @@ public struct OperatorStack: Sendable {
     /// get one extra element (as the reference splits angles).
     public static func blocks(count: Int, parts: Int) throws -> [Range<Int>] {
         guard parts > 0 else {
-            throw TensorError.invalidArgument("number of operators: expected a positive integer, got \(parts)")
+            throw PhysicsError("number of operators: expected a positive integer, got \(parts)")
         }
         guard parts <= count else {
-            throw TensorError.invalidArgument("number of operators: \(parts) operators need at least \(parts) angles, got \(count)")
+            throw PhysicsError("number of operators: \(parts) operators need at least \(parts) angles, got \(count)")
         }
         var result: [Range<Int>] = [], start = 0
         for part in 0..<parts {
@@ -36,7 +36,7 @@ public struct OperatorStack: Sendable {
     /// `Σ_k A_kᵀ y_k`.
     public func adjoint(_ measurements: [Tensor]) throws -> Tensor {
         guard measurements.count == operators.count else {
-            throw TensorError.invalidArgument("operator stack adjoint: expected \(operators.count) measurements, got \(measurements.count)")
+            throw PhysicsError("operator stack adjoint: expected \(operators.count) measurements, got \(measurements.count)")
         }
         var total = try operators[0].adjoint(measurements[0])
         for (op, y) in zip(operators.dropFirst(), measurements.dropFirst()) { total.add(try op.adjoint(y)) }

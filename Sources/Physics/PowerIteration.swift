@@ -17,7 +17,7 @@ public struct PowerIterationResult: Sendable, Equatable {
 public func powerIteration(shape: [Int], tolerance: Double = 1e-4, maxIterations: Int = 100, seed: UInt64 = 0,
                            _ apply: (Tensor) throws -> Tensor) throws -> PowerIterationResult {
     guard tolerance > 0, maxIterations > 0 else {
-        throw TensorError.invalidArgument("power iteration: expected tolerance > 0 and maxIterations > 0")
+        throw PhysicsError("power iteration: expected tolerance > 0 and maxIterations > 0")
     }
     var x = try GaussianNoise(sigma: 1, seed: seed).standardNormalTensor(shape: shape)
     x.scale(by: Float(1 / x.norm()))

@@ -66,10 +66,10 @@ struct PhantomTests {
 
     @Test("parameter errors name the parameter")
     func errors() {
-        #expect(throws: TensorError.invalidArgument("rasterize size: expected a positive integer, got 0")) {
+        #expect(throws: DatasetError("rasterize size: expected a positive integer, got 0")) {
             try phantom.rasterize(size: 0)
         }
-        #expect(throws: TensorError.invalidArgument("subrows: expected a positive integer, got 0")) {
+        #expect(throws: DatasetError("subrows: expected a positive integer, got 0")) {
             try phantom.rasterize(size: 8, subrows: 0)
         }
     }

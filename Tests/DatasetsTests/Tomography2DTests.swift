@@ -63,7 +63,7 @@ struct Tomography2DTests {
     @Test("parameter validation names the parameter")
     func validation() throws {
         func expectError(_ message: String, _ build: () throws -> Tomography2D) {
-            #expect(throws: TensorError.invalidArgument(message)) { _ = try build() }
+            #expect(throws: DatasetError(message)) { _ = try build() }
         }
         expectError("img_size: expected a positive integer, got 0") { try Tomography2D(imgSize: 0) }
         expectError("num_angles: expected a positive integer, got -1") { try Tomography2D(numAngles: -1) }
@@ -74,7 +74,7 @@ struct Tomography2DTests {
         expectError("noise_level: expected a finite value ≥ 0, got -0.1") { try Tomography2D(noiseLevel: -0.1) }
         expectError("noise_level: expected a finite value ≥ 0, got nan") { try Tomography2D(noiseLevel: .nan) }
         let dataset = try Tomography2D(imgSize: 8, numOperators: 2, numAngles: 4)
-        #expect(throws: TensorError.invalidArgument("operator index: expected 0..<2, got 2")) {
+        #expect(throws: DatasetError("operator index: expected 0..<2, got 2")) {
             try dataset.measurement(operator: 2, groundTruth: Tensor(shape: [1, 1, 8, 8]))
         }
     }
@@ -82,7 +82,7 @@ struct Tomography2DTests {
     @Test("a problem needs one measurement per operator")
     func problemValidation() throws {
         let stack = try ParallelBeam2D(size: 8, anglesDegrees: [0, 90]).split(into: 2)
-        #expect(throws: TensorError.invalidArgument("problem measurements: expected 2, one per operator, got 1")) {
+        #expect(throws: DatasetError("problem measurements: expected 2, one per operator, got 1")) {
             try Problem(name: "x", groundTruth: Tensor(shape: [1, 1, 8, 8]), operators: stack,
                         measurements: [Tensor(shape: [1, 1, 1, 8])], valueRange: 0...1)
         }

@@ -28,8 +28,8 @@ struct Tomography3DTests {
         #expect(abs((scan.views[0].detectorCentre - scan.views[0].source).x.magnitude + (scan.views[0].detectorCentre - scan.views[0].source).y.magnitude - 199.011551) < 1e-9)
         #expect(abs(magnification - 3.0149) < 1e-3)
         #expect((problem.groundTruth.max() ?? 2) <= 1 && (problem.groundTruth.min() ?? -1) >= 0)
-        #expect(throws: TensorError.self) { try Tomography3D(imgSize: [16], numProjections: 1201) }
-        #expect(throws: TensorError.self) { try Tomography3D(imgSize: [16], numOperators: 5, numProjections: 4) }
+        #expect(throws: DatasetError.self) { try Tomography3D(imgSize: [16], numProjections: 1201) }
+        #expect(throws: PhysicsError.self) { try Tomography3D(imgSize: [16], numOperators: 5, numProjections: 4) }
     }
 
     @Test("the exact line integrals of the phantom and the projections of its voxels agree (cone and parallel)")
@@ -62,8 +62,8 @@ struct Tomography3DTests {
         print("tomography_3d slab 8×24×24: relative L2 difference analytic vs projected voxels \(relative), total ratio \(mass)")
         #expect(relative < 0.3 && abs(mass - 1) < 0.02)
         #expect(cube.measurements[0].sum() > 1.3 * slab.measurements[0].sum())
-        #expect(throws: TensorError.self) { try Tomography3D(imgSize: [8, 24, 20]) }
-        #expect(throws: TensorError.self) { try Tomography3D(imgSize: [30, 24, 24]) }
+        #expect(throws: DatasetError.self) { try Tomography3D(imgSize: [8, 24, 20]) }
+        #expect(throws: DatasetError.self) { try Tomography3D(imgSize: [30, 24, 24]) }
     }
 
     @Test("FDK of the synthetic phantom's exact projections")

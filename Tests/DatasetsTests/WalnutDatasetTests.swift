@@ -62,9 +62,9 @@ struct WalnutDatasetTests {
     func refused() throws {
         let folder = "\(WalnutFixture.folder)/pt"
         let parallel = try Tomography3D(geometryType: .parallel, dataDirectory: folder)
-        #expect(throws: TensorError.self) { try parallel.makeProblem() }
+        #expect(throws: DatasetError.self) { try parallel.makeProblem() }
         let tooMany = try Tomography3D(numProjections: 17, dataDirectory: folder)
-        #expect(throws: TensorError.self) { try tooMany.geometry() }
+        #expect(throws: DatasetError.self) { try tooMany.geometry() }
     }
 
     @Test("a folder without walnut data keeps the synthetic default and says how to get the data")

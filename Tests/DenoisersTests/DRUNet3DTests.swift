@@ -155,7 +155,7 @@ struct DRUNet3DModelTests {
             (Tensor(shape: [0, 1, 4, 8, 8]), [0.1]), (Tensor(shape: [2, 1, 4, 8, 8]), [0.1, 0.2, 0.3]), (Tensor(shape: [1, 1, 4, 8, 8]), [-1]),
         ]
         for (x, sigma) in cases {
-            #expect(throws: TensorError.self, "\(x.shape) σ \(sigma)") { try model.denoise(x, sigma: sigma) }
+            #expect(throws: DenoiserError.self, "\(x.shape) σ \(sigma)") { try model.denoise(x, sigma: sigma) }
         }
     }
 

@@ -37,7 +37,7 @@ struct DistributedTiledDenoiserTests {
             try tiling.unpackCrops(UnsafeBufferPointer(rebasing: all[..<split]), windows: Array(windows[..<half]), into: &unpacked)
         }
         #expect(unpacked == placed)
-        #expect(throws: TensorError.self) {
+        #expect(throws: DenoiserError.self) {
             try packed.withUnsafeBufferPointer { try tiling.unpackCrops(UnsafeBufferPointer(rebasing: $0.dropLast()), windows: windows, into: &unpacked) }
         }
     }

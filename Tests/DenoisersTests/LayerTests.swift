@@ -135,9 +135,9 @@ struct DRUNetModelTests {
             let single = try model.denoise(x.slice(axis: 0, item..<(item + 1)), sigma: [[0.05, 0.2][item]])
             #expect(try both.slice(axis: 0, item..<(item + 1)) == single)
         }
-        #expect(throws: TensorError.self) { try model.denoise(x, sigma: [0.1, 0.2, 0.3]) }
-        #expect(throws: TensorError.self) { try model.denoise(x, sigma: [-1]) }
-        #expect(throws: TensorError.self) { try model.denoise(Tensor(shape: [1, 1, 8, 8]), sigma: [0.1]) }
+        #expect(throws: DenoiserError.self) { try model.denoise(x, sigma: [0.1, 0.2, 0.3]) }
+        #expect(throws: DenoiserError.self) { try model.denoise(x, sigma: [-1]) }
+        #expect(throws: DenoiserError.self) { try model.denoise(Tensor(shape: [1, 1, 8, 8]), sigma: [0.1]) }
     }
 
     @Test("strict loading: missing, misshapen and unknown keys are named")

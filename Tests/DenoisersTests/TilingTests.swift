@@ -208,7 +208,7 @@ struct TilingTests {
             let tiled = TiledDenoiser(inner: ScaleBySigma(), patchSize: [8, 5], overlap: [2, 1], maxBatchSize: maxBatchSize)
             #expect(try tiled.denoise(x, sigma: sigma) == expected)
             #expect(try tiled.denoise(x, sigma: [2]) == 2 * x)
-            #expect(throws: TensorError.self) { try tiled.denoise(x, sigma: [1, 2]) }
+            #expect(throws: DenoiserError.self) { try tiled.denoise(x, sigma: [1, 2]) }
         }
     }
 
@@ -258,23 +258,23 @@ struct TilingTests {
             try tiling.place(denoised, patches: mine, into: &output)
         }
         #expect(output == full)
-        #expect(throws: TensorError.self) { try tiling.extract(patches: [0, 0], from: padded) }
-        #expect(throws: TensorError.self) { try tiling.extract(patches: 0..<(tiling.patches.count + 1), from: padded) }
-        #expect(throws: TensorError.self) { try tiling.extract(patches: [0], from: x) }
+        #expect(throws: DenoiserError.self) { try tiling.extract(patches: [0, 0], from: padded) }
+        #expect(throws: DenoiserError.self) { try tiling.extract(patches: 0..<(tiling.patches.count + 1), from: padded) }
+        #expect(throws: DenoiserError.self) { try tiling.extract(patches: [0], from: x) }
     }
 
     @Test("bad shapes, sizes and batch limits are rejected")
     func invalidUse() {
         let x = Tensor(shape: [1, 1, 16, 16])
-        #expect(throws: TensorError.self) { try Tiling(shape: [1, 16, 16], patchSize: [8], overlap: [2]) }
-        #expect(throws: TensorError.self) { try Tiling(shape: [1, 1, 8, 16, 16], patchSize: [4, 8], overlap: [2]) }
-        #expect(throws: TensorError.self) {
+        #expect(throws: DenoiserError.self) { try Tiling(shape: [1, 16, 16], patchSize: [8], overlap: [2]) }
+        #expect(throws: DenoiserError.self) { try Tiling(shape: [1, 1, 8, 16, 16], patchSize: [4, 8], overlap: [2]) }
+        #expect(throws: DenoiserError.self) {
             try TiledDenoiser(inner: Identity(), patchSize: [16], overlap: [2], maxBatchSize: 0).denoise(x, sigma: [1])
         }
-        #expect(throws: TensorError.self) {
+        #expect(throws: DenoiserError.self) {
             try TiledDenoiser(inner: Identity(), patchSize: [8], overlap: [2], maxBatchSize: -1).denoise(x, sigma: [1])
         }
-        #expect(throws: TensorError.self) {
+        #expect(throws: DenoiserError.self) {
             try TiledDenoiser(inner: WrongShape(), patchSize: [8], overlap: [2], maxBatchSize: 0).denoise(x, sigma: [1])
         }
     }

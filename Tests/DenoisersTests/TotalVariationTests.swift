@@ -117,6 +117,6 @@ struct TotalVariationTests {
         let pair = try denoiser.denoise(Tensor.concatenate([noisy, noisy], axis: 0), sigma: [0.05, 0])
         #expect(try pair.slice(axis: 0, 0..<1) == output)
         #expect(try pair.slice(axis: 0, 1..<2) == noisy)
-        #expect(throws: TensorError.self) { try TotalVariationDenoiser(iterations: 0) }
+        #expect(throws: DenoiserError.self) { try TotalVariationDenoiser(iterations: 0) }
     }
 }

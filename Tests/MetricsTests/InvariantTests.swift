@@ -62,19 +62,19 @@ struct InvariantTests {
     ])
     func badShapes(_ shapes: ([Int], [Int])) {
         let x = Tensor(shape: shapes.0), y = Tensor(shape: shapes.1)
-        #expect(throws: TensorError.self) { try structuralSimilarity(x, y) }
+        #expect(throws: MetricsError.self) { try structuralSimilarity(x, y) }
         if shapes.0 != shapes.1 || shapes.0.contains(0) {
-            #expect(throws: TensorError.self) { try peakSignalToNoiseRatio(x, y) }
-            #expect(throws: TensorError.self) { try meanSquaredError(x, y) }
+            #expect(throws: MetricsError.self) { try peakSignalToNoiseRatio(x, y) }
+            #expect(throws: MetricsError.self) { try meanSquaredError(x, y) }
         }
     }
 
     @Test("PSNR and MSE need a batch axis; data ranges must be positive")
     func badArguments() throws {
         let flat = Tensor(shape: [16]), image = Tensor(shape: [1, 1, 8, 8])
-        #expect(throws: TensorError.self) { try meanSquaredError(flat, flat) }
-        #expect(throws: TensorError.self) { try peakSignalToNoiseRatio(image, image, maxPixel: 0, minPixel: 0) }
-        #expect(throws: TensorError.self) { try structuralSimilarity(image, image, maxPixel: .nan) }
+        #expect(throws: MetricsError.self) { try meanSquaredError(flat, flat) }
+        #expect(throws: MetricsError.self) { try peakSignalToNoiseRatio(image, image, maxPixel: 0, minPixel: 0) }
+        #expect(throws: MetricsError.self) { try structuralSimilarity(image, image, maxPixel: .nan) }
         #expect(try structuralSimilarity(Tensor(shape: [1, 1, 6, 6]), Tensor(shape: [1, 1, 6, 6])) == [1])
     }
 }

@@ -64,22 +64,22 @@ struct ParallelBeamAdjointTests {
     @Test("operator stack rejects zero operators and more operators than angles")
     func stackErrors() throws {
         let op = try ParallelBeam2D(size: 8, anglesDegrees: ParallelBeamGeometry.uniformAngles(count: 4))
-        #expect(throws: TensorError.self) { try op.split(into: 0) }
-        #expect(throws: TensorError.self) { try op.split(into: 5) }
+        #expect(throws: PhysicsError.self) { try op.split(into: 0) }
+        #expect(throws: PhysicsError.self) { try op.split(into: 5) }
         #expect(try OperatorStack.blocks(count: 10, parts: 3) == [0..<4, 4..<7, 7..<10])
     }
 
     @Test("geometry rejects non-positive sizes and empty angle lists")
     func geometryErrors() {
-        #expect(throws: TensorError.self) { try ParallelBeam2D(size: 0, anglesDegrees: [0]) }
-        #expect(throws: TensorError.self) { try ParallelBeam2D(size: 8, anglesDegrees: []) }
-        #expect(throws: TensorError.self) { try ParallelBeam2D(size: 8, anglesDegrees: [.nan]) }
+        #expect(throws: PhysicsError.self) { try ParallelBeam2D(size: 0, anglesDegrees: [0]) }
+        #expect(throws: PhysicsError.self) { try ParallelBeam2D(size: 8, anglesDegrees: []) }
+        #expect(throws: PhysicsError.self) { try ParallelBeam2D(size: 8, anglesDegrees: [.nan]) }
     }
 
     @Test("wrong input shapes are reported, not trapped")
     func shapeErrors() throws {
         let op = try ParallelBeam2D(size: 8, anglesDegrees: [0, 90])
-        #expect(throws: TensorError.self) { try op.apply(Tensor(shape: [1, 1, 8, 9])) }
-        #expect(throws: TensorError.self) { try op.adjoint(Tensor(shape: [1, 1, 8, 8])) }
+        #expect(throws: PhysicsError.self) { try op.apply(Tensor(shape: [1, 1, 8, 9])) }
+        #expect(throws: PhysicsError.self) { try op.adjoint(Tensor(shape: [1, 1, 8, 8])) }
     }
 }

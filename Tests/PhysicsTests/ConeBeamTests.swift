@@ -184,7 +184,7 @@ struct ConeBeamTests {
             print("fdk \(scan.beam) \(size)³: mean inside \(meanInside) (density 2), mean |value| outside \(meanOutside), PSNR \(psnr) dB")
             #expect(abs(meanInside - 2) < 0.06 && meanOutside < 0.06, "\(scan.beam): inside \(meanInside), outside \(meanOutside)")
         }
-        #expect(throws: TensorError.self) { try FeldkampReconstruction(projector: ConeBeam3D(geometry: cone)).reconstruct(truth) }
+        #expect(throws: PhysicsError.self) { try FeldkampReconstruction(projector: ConeBeam3D(geometry: cone)).reconstruct(truth) }
     }
 
     @Test("a scan split into operators over contiguous blocks of views: the blocks' projections are the whole's")
@@ -201,22 +201,22 @@ struct ConeBeamTests {
 
     @Test("geometry errors name the problem: zero counts, bad distances, parallel detector vectors, short vectors")
     func geometryErrors() throws {
-        #expect(throws: TensorError.self) { try Scans.volume(0, 4, 4) }
-        #expect(throws: TensorError.self) { try Scans.volume(4, 4, 4, voxel: SIMD3(1, 0, 1)) }
+        #expect(throws: PhysicsError.self) { try Scans.volume(0, 4, 4) }
+        #expect(throws: PhysicsError.self) { try Scans.volume(4, 4, 4, voxel: SIMD3(1, 0, 1)) }
         let volume = try Scans.volume(4, 4, 4)
-        #expect(throws: TensorError.self) {
+        #expect(throws: PhysicsError.self) {
             try ConeBeamGeometry.circularCone(volume: volume, detectorRows: 4, detectorColumns: 4, pixelPitch: (1, 1),
                                               sourceToAxis: 10, sourceToDetector: 5, anglesDegrees: [0])
         }
-        #expect(throws: TensorError.self) {
+        #expect(throws: PhysicsError.self) {
             try ConeBeamGeometry(beam: .cone, volume: volume, detectorRows: 4, detectorColumns: 4,
                                  views: [DetectorView(source: SIMD3(0, -10, 0), detectorCentre: SIMD3(0, 10, 0), u: SIMD3(1, 0, 0), v: SIMD3(2, 0, 0))])
         }
-        #expect(throws: TensorError.self) { try DetectorView(vector: [1, 2, 3]) }
+        #expect(throws: PhysicsError.self) { try DetectorView(vector: [1, 2, 3]) }
         let view = try DetectorView(vector: Array(stride(from: 1.0, through: 12, by: 1)))
         #expect(view.vector == Array(stride(from: 1.0, through: 12, by: 1)) && view.u == SIMD3(7, 8, 9))
         let op = ConeBeam3D(geometry: try Scans.circularCone(size: 4, views: 2, rows: 3, columns: 5))
-        #expect(throws: TensorError.self) { try op.apply(Tensor(shape: [1, 1, 4, 4, 5])) }
-        #expect(throws: TensorError.self) { try op.adjoint(Tensor(shape: [1, 1, 3, 5, 2])) }
+        #expect(throws: PhysicsError.self) { try op.apply(Tensor(shape: [1, 1, 4, 4, 5])) }
+        #expect(throws: PhysicsError.self) { try op.adjoint(Tensor(shape: [1, 1, 3, 5, 2])) }
     }
 }

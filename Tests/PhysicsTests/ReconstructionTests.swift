@@ -85,7 +85,7 @@ struct ReconstructionTests {
         var other = Tensor(shape: [100])
         noise.add(to: &other, stream: 5, offset: 1000)
         #expect(other != part)
-        #expect(throws: TensorError.self) { try GaussianNoise(sigma: -1, seed: 0) }
+        #expect(throws: PhysicsError.self) { try GaussianNoise(sigma: -1, seed: 0) }
     }
 
     @Test("projector output is bit-identical with 1 and 3 threads")

@@ -17,7 +17,7 @@ public struct FilteredBackProjection: Sendable {
     /// The reconstruction `[B, C, N, N]` from a sinogram `[B, C, A, G]`.
     public func reconstruct(_ sinogram: Tensor) throws -> Tensor {
         guard sinogram.rank == 4, sinogram.shape[2...] == projector.rangeShape(batch: 1, channels: 1)[2...] else {
-            throw TensorError.invalidShape("fbp: expected a sinogram [B, C, \(projector.geometry.anglesDegrees.count), \(projector.geometry.detectorCount)], got \(sinogram.shape)")
+            throw PhysicsError("fbp: expected a sinogram [B, C, \(projector.geometry.anglesDegrees.count), \(projector.geometry.detectorCount)], got \(sinogram.shape)")
         }
         var filtered = sinogram
         let rows = sinogram.count / projector.geometry.detectorCount

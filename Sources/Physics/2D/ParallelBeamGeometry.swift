@@ -33,10 +33,10 @@ public struct ParallelBeamGeometry: Sendable, Equatable {
 
     /// A geometry; `size` and the angle count must be positive and the angles finite.
     public init(size: Int, anglesDegrees: [Double], circle: Bool = true) throws {
-        guard size > 0 else { throw TensorError.invalidArgument("image size: expected a positive integer, got \(size)") }
-        guard !anglesDegrees.isEmpty else { throw TensorError.invalidArgument("angles: expected at least one angle, got none") }
+        guard size > 0 else { throw PhysicsError("image size: expected a positive integer, got \(size)") }
+        guard !anglesDegrees.isEmpty else { throw PhysicsError("angles: expected at least one angle, got none") }
         guard anglesDegrees.allSatisfy(\.isFinite) else {
-            throw TensorError.invalidArgument("angles: expected finite angles in degrees")
+            throw PhysicsError("angles: expected finite angles in degrees")
         }
         self.size = size
         self.anglesDegrees = anglesDegrees

@@ -19,10 +19,10 @@ public struct VolumeGeometry: Sendable, Equatable {
     /// A volume; every count and voxel size must be positive.
     public init(depth: Int, height: Int, width: Int, voxelSize: SIMD3<Double> = .one, centre: SIMD3<Double> = .zero) throws {
         guard depth > 0, height > 0, width > 0 else {
-            throw TensorError.invalidArgument("volume: expected positive D, H, W, got \(depth)×\(height)×\(width)")
+            throw PhysicsError("volume: expected positive D, H, W, got \(depth)×\(height)×\(width)")
         }
         guard (0..<3).allSatisfy({ voxelSize[$0] > 0 && voxelSize[$0].isFinite }), (0..<3).allSatisfy({ centre[$0].isFinite }) else {
-            throw TensorError.invalidArgument("volume: expected positive finite voxel sizes and a finite centre, got \(voxelSize), \(centre)")
+            throw PhysicsError("volume: expected positive finite voxel sizes and a finite centre, got \(voxelSize), \(centre)")
         }
         (self.depth, self.height, self.width, self.voxelSize, self.centre) = (depth, height, width, voxelSize, centre)
     }
@@ -53,7 +53,7 @@ public struct DetectorView: Sendable, Equatable {
     /// A view from the 12 numbers `(sx, sy, sz, dx, dy, dz, ux, uy, uz, vx, vy, vz)`.
     public init(vector: [Double]) throws {
         guard vector.count == 12, vector.allSatisfy(\.isFinite) else {
-            throw TensorError.invalidArgument("geometry vector: expected 12 finite numbers (source, detector centre, u, v), got \(vector)")
+            throw PhysicsError("geometry vector: expected 12 finite numbers (source, detector centre, u, v), got \(vector)")
         }
         self.init(source: SIMD3(vector[0], vector[1], vector[2]), detectorCentre: SIMD3(vector[3], vector[4], vector[5]),
                   u: SIMD3(vector[6], vector[7], vector[8]), v: SIMD3(vector[9], vector[10], vector[11]))
@@ -83,16 +83,16 @@ public struct ConeBeamGeometry: Sendable, Equatable {
     /// A scan; the detector and view list must not be empty, and `u`, `v` not parallel.
     public init(beam: Beam, volume: VolumeGeometry, detectorRows: Int, detectorColumns: Int, views: [DetectorView]) throws {
         guard detectorRows > 0, detectorColumns > 0 else {
-            throw TensorError.invalidArgument("detector: expected positive rows and columns, got \(detectorRows)×\(detectorColumns)")
+            throw PhysicsError("detector: expected positive rows and columns, got \(detectorRows)×\(detectorColumns)")
         }
-        guard !views.isEmpty else { throw TensorError.invalidArgument("geometry: expected at least one view, got none") }
+        guard !views.isEmpty else { throw PhysicsError("geometry: expected at least one view, got none") }
         for (index, view) in views.enumerated() {
             let normal = cross(view.u, view.v)
             guard (normal * normal).sum() > 0 else {
-                throw TensorError.invalidArgument("geometry: view \(index) has parallel or zero detector vectors u \(view.u), v \(view.v)")
+                throw PhysicsError("geometry: view \(index) has parallel or zero detector vectors u \(view.u), v \(view.v)")
             }
             if beam == .parallel, (view.source * view.source).sum() == 0 {
-                throw TensorError.invalidArgument("geometry: view \(index) has a zero ray direction")
+                throw PhysicsError("geometry: view \(index) has a zero ray direction")
             }
         }
         (self.beam, self.volume, self.detectorRows, self.detectorColumns, self.views) = (beam, volume, detectorRows, detectorColumns, views)
@@ -105,7 +105,7 @@ public struct ConeBeamGeometry: Sendable, Equatable {
                                     pixelPitch: (u: Double, v: Double), sourceToAxis sod: Double, sourceToDetector sdd: Double,
                                     anglesDegrees: [Double]) throws -> ConeBeamGeometry {
         guard sod > 0, sdd > sod else {
-            throw TensorError.invalidArgument("cone beam: expected 0 < source–axis distance < source–detector distance, got \(sod), \(sdd)")
+            throw PhysicsError("cone beam: expected 0 < source–axis distance < source–detector distance, got \(sod), \(sdd)")
         }
         return try ConeBeamGeometry(beam: .cone, volume: volume, detectorRows: detectorRows, detectorColumns: detectorColumns,
                                     views: anglesDegrees.map { degrees in
@@ -163,7 +163,7 @@ extension ConeBeamGeometry {
     public static func walnutLike(volumeSide n: Int, depth: Int? = nil, detectorRows: Int, detectorColumns: Int,
                                   anglesDegrees: [Double]) throws -> ConeBeamGeometry {
         guard n > 0, detectorColumns > 0 else {
-            throw TensorError.invalidArgument("walnut-like scan: expected a positive volume side and detector size, got \(n), \(detectorColumns)")
+            throw PhysicsError("walnut-like scan: expected a positive volume side and detector size, got \(n), \(detectorColumns)")
         }
         let voxel = Walnut.voxelSize * Double(Walnut.volumeSide) / Double(n)
         let pitch = Walnut.pixelPitch * Double(Walnut.detectorColumns) / Double(detectorColumns)

@@ -49,7 +49,7 @@ public struct FeldkampReconstruction: Sendable {
     public func reconstruct(_ projections: Tensor) throws -> Tensor {
         let expected = projector.rangeShape(batch: projections.shape.first ?? 1, channels: projections.rank > 1 ? projections.shape[1] : 1)
         guard projections.shape == expected else {
-            throw TensorError.invalidShape("fdk: expected projections \(expected) ([B, C, rows, views, columns]), got \(projections.shape)")
+            throw PhysicsError("fdk: expected projections \(expected) ([B, C, rows, views, columns]), got \(projections.shape)")
         }
         var filtered = projections
         let perItem = weights.count
