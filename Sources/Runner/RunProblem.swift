@@ -27,9 +27,6 @@ struct RunProblem {
             shape: data.groundTruth.shape, execution: model.execution, communicator: communicator)
     }
 
-    /// The solver's settings for this data.
-    var settings: PnPSettings { model.solver.settings(valueRange: data.valueRange) }
-
     /// PSNR, SSIM and MSE of `x` over the dataset's value range.
     func score(_ x: Tensor) throws -> (psnr: Double, ssim: Double, mse: Double) {
         let (low, high) = (Double(data.valueRange.lowerBound), Double(data.valueRange.upperBound))

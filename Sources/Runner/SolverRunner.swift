@@ -17,8 +17,9 @@ import Glibc
 /// comparison figure; every rank writes its CSV (one row per iteration, flushed; PSNR/SSIM only
 /// on rank 0).
 ///
-/// The solver owns its iterations (`PnP.solve`); the runner sets the run up, records what the
-/// solver's loop reports through its `IterationRecorder`, and writes the end.
+/// The solver owns its iterations (`IterativeSolver.solve`), built by the run's solver declaration;
+/// the runner sets the run up, records what the solver's loop reports through its
+/// `IterationRecorder`, and writes the end.
 public enum SolverRunner {
     /// Runs `spec` as rank `communicator.rank`; `progress` sees every row this rank writes. Errors
     /// are recorded in run.json (status failed) by rank 0 and rethrown.
@@ -55,8 +56,9 @@ public enum SolverRunner {
         let norms = OperatorNormCache(runFolder: files.path), normKey = OperatorNormCache.key(spec, source: problem.data.source)
         var known = [isRoot ? norms.value(for: normKey) ?? 0 : 0]
         try communicator.allReduce(&known, .max)
-        let solver = try PnP(fidelity: problem.data.fidelity, denoiser: problem.denoiser, settings: problem.settings,
-                             knownNormSquared: known[0] > 0 ? known[0] : nil)
+        let solver = try problem.model.solver.makeSolver(fidelity: problem.data.fidelity, denoiser: problem.denoiser,
+                                                         valueRange: problem.data.valueRange,
+                                                         knownNormSquared: known[0] > 0 ? known[0] : nil)
         if isRoot, known[0] == 0, let norm = solver.normSquared { try norms.store(norm, for: normKey) }
         let initialisation = problem.model.solver.initialisation
         var x = try solver.initialImage(initialisation, fbp: problem.data.filteredBackProjection)

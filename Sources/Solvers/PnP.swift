@@ -43,7 +43,7 @@ public struct PnPSettings: Sendable, Equatable {
 /// (`x₀₁ = (x − lo)/(hi − lo)`), never through the iterate's own min/max as the reference does (that
 /// rescale makes σ meaningless and collapses with a zero start). The two steps are separate calls
 /// so a runner can time them apart.
-public struct PnP: Sendable {
+public struct PnP: IterativeSolver, Sendable {
     /// The data term.
     public let fidelity: any DataFidelity
     /// The prior's denoiser.
@@ -106,7 +106,7 @@ public struct PnP: Sendable {
     /// returns the number done. Each iteration is `gradientStep` then `denoiseStep`, each run
     /// through the observer.
     @discardableResult
-    public func solve(_ x: inout Tensor, maxIterations: Int, observer: inout some IterationObserver) throws -> Int {
+    public func solve<Observer: IterationObserver>(_ x: inout Tensor, maxIterations: Int, observer: inout Observer) throws -> Int {
         for iteration in 1...max(1, maxIterations) {
             try observer.run(.gradient, iteration: iteration) { try gradientStep(&x) }
             try observer.run(.denoise, iteration: iteration) { try denoiseStep(&x) }

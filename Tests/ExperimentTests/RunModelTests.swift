@@ -13,7 +13,7 @@ struct RunModelTests {
                            datasetParameters: [:], solver: "PnP", solverParameters: [:], maxIterations: 1)
         let model = try RunModel(spec)
         #expect(model.execution.processes == 1 && model.execution.tileSize == nil)
-        #expect(model.solver.stepSizeScale == 0.99 && model.solver.prior.kind == .drunet)
+        #expect((model.solver as? PnPRun)?.stepSizeScale == 0.99 && model.solver.prior.kind == .drunet)
         #expect(model.dataset.sizeLabel == "512²")
     }
 

@@ -14,8 +14,11 @@ public enum ParameterCatalog {
     /// The datasets' declarations.
     public static let datasets: [ComponentSpec] = datasetRuns.map { $0.component }
 
-    /// The solvers: one registration line each.
-    public static let solvers: [ComponentSpec] = [PnPRun.component]
+    /// The solvers: one registration line each; the declaration is the solver's own file.
+    public static let solverRuns: [any SolverRun.Type] = [PnPRun.self]
+
+    /// The solvers' declarations.
+    public static let solvers: [ComponentSpec] = solverRuns.map { $0.component }
 
     /// The components of `kind`.
     public static func components(_ kind: ComponentKind) -> [ComponentSpec] {

@@ -1,11 +1,11 @@
 import Communication
 
 /// A run's description decoded once into typed values: its dataset's (`DatasetRun`), its
-/// solver's (`PnPRun`), how it is spread (`ExecutionParameters`) and when it stops early.
+/// solver's (`SolverRun`), how it is spread (`ExecutionParameters`) and when it stops early.
 public struct RunModel {
     public let spec: RunSpec
     public let dataset: any DatasetRun
-    public let solver: PnPRun
+    public let solver: any SolverRun
     public let execution: ExecutionParameters
     public let stopping: StoppingRule
 
@@ -15,11 +15,13 @@ public struct RunModel {
         guard let datasetType = ParameterCatalog.datasetRuns.first(where: { $0.component.name == spec.dataset }) else {
             throw RunModelError.notBuilt("dataset \(spec.dataset)")
         }
-        guard spec.solver == PnPRun.component.name else { throw RunModelError.notBuilt("solver \(spec.solver)") }
+        guard let solverType = ParameterCatalog.solverRuns.first(where: { $0.component.name == spec.solver }) else {
+            throw RunModelError.notBuilt("solver \(spec.solver)")
+        }
         self.spec = spec
         let solverValues = ParameterSet(spec.solverParameters)
         execution = try ExecutionParameters(solverValues)
-        solver = try PnPRun(solverValues)
+        solver = try solverType.init(solverValues)
         stopping = try StoppingRule(solverValues)
         dataset = try datasetType.init(ParameterSet(spec.datasetParameters))
     }

@@ -35,7 +35,8 @@ extension RunSpec {
     /// λ when set, the tiling part only when the denoiser is tiled (with "tiles all-reduced" when
     /// several processes share tiles the reference's way).
     public var label: String {
-        let solverPart = solver == PnPRun.component.name ? (try? PnPRun(ParameterSet(solverParameters)))?.label ?? solver : solver
+        let solverType = ParameterCatalog.solverRuns.first { $0.component.name == solver }
+        let solverPart = solverType.flatMap { try? $0.init(ParameterSet(solverParameters)) }?.label ?? solver
         var parts = [solverPart, datasetLabel, processes == 1 ? "1 process" : "\(processes) processes"]
         if let execution, let tileSize {
             parts.append("tiles \(RunSpec.sizes(tileSize))/\(RunSpec.sizes(tileOverlap))")

@@ -1,3 +1,4 @@
+import Denoisers
 import Solvers
 
 /// `PnP`: plug-and-play proximal gradient, the reference's solver. Each iteration takes a
@@ -6,7 +7,7 @@ import Solvers
 /// α = γλ/(1 + γλ). Its parameters are its own below, the prior's (`DenoiserParameters`), how the
 /// run is spread (`ExecutionParameters`) and the early stops (`StoppingRule`), listed in the
 /// reference's order.
-public struct PnPRun: Sendable {
+public struct PnPRun: SolverRun {
     static let relaxation = ParameterSpec("denoiser_lambda_relaxation", .floatOrNull, .null,
                                           "λ: mix input and denoised image with α = step·λ/(1 + step·λ); null = no relaxation",
                                           bound: .positive)
@@ -45,14 +46,17 @@ public struct PnPRun: Sendable {
         initialisation = try parameters.choice(Self.initMethod, as: PnPInitialisation.self)
     }
 
-    /// The solver's settings for data in `valueRange`.
-    public func settings(valueRange: ClosedRange<Float>) -> PnPSettings {
-        PnPSettings(denoiserSigma: Float(prior.sigma), stepSize: stepSize, stepSizeScale: stepSizeScale,
-                    relaxation: relaxation, valueRange: valueRange)
+    /// The solver for `fidelity` and `denoiser` on data in `valueRange`; `knownNormSquared` is
+    /// ‖A‖² when an earlier run on the same data estimated it.
+    public func makeSolver(fidelity: any DataFidelity, denoiser: any Denoiser, valueRange: ClosedRange<Float>,
+                           knownNormSquared: Double?) throws -> any IterativeSolver {
+        let settings = PnPSettings(denoiserSigma: Float(prior.sigma), stepSize: stepSize, stepSizeScale: stepSizeScale,
+                                   relaxation: relaxation, valueRange: valueRange)
+        return try PnP(fidelity: fidelity, denoiser: denoiser, settings: settings, knownNormSquared: knownNormSquared)
     }
 
     /// The label part: "PnP (drunet σ 0.05, weights bundled, λ 10.0, init fbp)".
-    var label: String {
+    public var label: String {
         let relaxationPart = relaxation.map { ", λ \(ParameterValue.double($0))" } ?? ""
         return "\(Self.component.name) (\(prior.label)\(relaxationPart), init \(initialisation.rawValue))"
     }

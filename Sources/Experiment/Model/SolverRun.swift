@@ -1,0 +1,22 @@
+import Denoisers
+import Solvers
+
+/// A solver that experiment files may name, declared once in its own file (`Solvers/`): its
+/// parameters (its own, and the shared groups it lists), its typed values, and how it builds the
+/// `IterativeSolver` the runner runs. Registered in `ParameterCatalog.solverRuns`.
+public protocol SolverRun: Sendable {
+    /// The name, summary and parameters, as `invscale solvers` prints them.
+    static var component: ComponentSpec { get }
+    /// The typed values of a run's solver parameters.
+    init(_ parameters: ParameterSet) throws(RunModelError)
+    /// The plug-and-play prior: which denoiser, σ, weights.
+    var prior: DenoiserParameters { get }
+    /// The first iterate.
+    var initialisation: PnPInitialisation { get }
+    /// The solver part of a run's label: "PnP (drunet σ 0.05, init fbp)".
+    var label: String { get }
+    /// The solver for `fidelity` and `denoiser` on data in `valueRange`; `knownNormSquared` is
+    /// ‖A‖² when an earlier run on the same data estimated it.
+    func makeSolver(fidelity: any DataFidelity, denoiser: any Denoiser, valueRange: ClosedRange<Float>,
+                    knownNormSquared: Double?) throws -> any IterativeSolver
+}
