@@ -1,5 +1,4 @@
 import CFFTW
-import Synchronization
 import Tensor
 
 /// The ramp (Ram–Lak) filter of filtered back projection, built as the reference builds it:
@@ -17,10 +16,6 @@ public final class RampFilter: @unchecked Sendable {
     private let forwardPlan: fftwf_plan
     private let inversePlan: fftwf_plan
 
-    /// FFTW's planner is not thread-safe; plans are made under this lock. Executing a plan on
-    /// new arrays (`fftwf_execute_dft_r2c`) is thread-safe.
-    private static let planner = Mutex<Void>(())
-
     /// A filter for rows of `detectors` values.
     public init(detectors: Int) {
         self.detectors = detectors
@@ -29,8 +24,8 @@ public final class RampFilter: @unchecked Sendable {
         paddedLength = length
         let real = fftwf_alloc_real(length)!, spectrum = fftwf_alloc_complex(length / 2 + 1)!
         defer { fftwf_free(real); fftwf_free(spectrum) }
-        let plans = RampFilter.planner.withLock { _ in
-            Plans(forward: fftwf_plan_dft_r2c_1d(Int32(length), real, spectrum, UInt32(FFTW_ESTIMATE)),
+        let plans = FFTWPlanner.lock.withLock { _ in
+            FFTWPlanPair(forward: fftwf_plan_dft_r2c_1d(Int32(length), real, spectrum, UInt32(FFTW_ESTIMATE)),
                   inverse: fftwf_plan_dft_c2r_1d(Int32(length), spectrum, real, UInt32(FFTW_ESTIMATE)))
         }
         forwardPlan = plans.forward
@@ -39,22 +34,7 @@ public final class RampFilter: @unchecked Sendable {
     }
 
     deinit {
-        let plans = Plans(forward: forwardPlan, inverse: inversePlan)
-        RampFilter.planner.withLock { _ in
-            fftwf_destroy_plan(plans.forward)
-            fftwf_destroy_plan(plans.inverse)
-        }
-    }
-
-    /// A pair of FFTW plans, handed across the planner lock.
-    private struct Plans: @unchecked Sendable {
-        let forward: fftwf_plan
-        let inverse: fftwf_plan
-
-        init(forward: fftwf_plan?, inverse: fftwf_plan?) {
-            self.forward = forward!
-            self.inverse = inverse!
-        }
+        FFTWPlanPair(forward: forwardPlan, inverse: inversePlan).destroy()
     }
 
     /// `2·DFT(h)` of the spatial ramp kernel, divided by L (FFTW's inverse is unnormalised). The

@@ -24,7 +24,7 @@ struct WalnutDatasetTests {
         #expect(DataFolder.walnut(in: folder) == .cwi("\(folder)/Walnut8"))
         try FileManager.default.removeItem(atPath: "\(folder)/Walnut8")
         #expect(DataFolder.walnut(in: folder) == .cwi("\(folder)/Walnut3"))
-        FileManager.default.createFile(atPath: "\(folder)/Walnut-CBCT_8.pt", contents: Data())
+        _ = FileManager.default.createFile(atPath: "\(folder)/Walnut-CBCT_8.pt", contents: Data())
         #expect(DataFolder.walnut(in: folder) == .packed("\(folder)/Walnut-CBCT_8.pt"))
         #expect(DataFolder.resolve("/given") == "/given")
     }
