@@ -1,0 +1,103 @@
+import FoundationEssentials
+import Formats
+import Physics
+import Tensor
+
+/// The reference's `highres_color_image` scan: a colour photograph resized so that its longest
+/// side is `imageSize` (PyTorch's bicubic, `BicubicResize`), blurred by `numOperators`
+/// anisotropic Gaussian kernels at angles `linspace(0, 180, n)` with σ = (0.01·S, 0.005·S)
+/// (`GaussianBlurKernel`), each with periodic boundaries (`CircularBlur`), then Gaussian noise of
+/// `noiseLevel`, and clamped to [0, 1].
+///
+/// The photograph is `CBSD_0010.png` (colour BSD68, 481×321) from the data folder when it is
+/// there, else `SyntheticColourScene`. The noise is counter-based, as in tomography: operator k
+/// uses stream k of `GaussianNoise(seed)`, so it cannot equal PyTorch's generator but does not
+/// depend on which process builds which operator.
+public struct HighresColorImage: Sendable {
+    public static let name = "highres_color_image"
+    /// The photograph's file name in the data folder.
+    public static let photographFile = "CBSD_0010.png"
+
+    public let imageSize: Int
+    public let numOperators: Int
+    public let noiseLevel: Double
+    public let seed: UInt64
+    /// The data folder looked in for the photograph (nil: none).
+    public let dataDirectory: String?
+
+    /// The scan; `dataDirectory` defaults to `--data-dir` / `$INVSCALE_DATA`.
+    public init(imageSize: Int = 2048, numOperators: Int = 1, noiseLevel: Double = 0.1, seed: UInt64 = 42,
+                dataDirectory: String? = DataFolder.resolve(nil)) throws {
+        guard imageSize >= 8 else { throw DatasetError("image_size: expected at least 8, got \(imageSize)") }
+        guard numOperators > 0 else { throw DatasetError("num_operators: expected at least 1, got \(numOperators)") }
+        guard noiseLevel >= 0, noiseLevel.isFinite else { throw DatasetError("noise_level: expected a finite number ≥ 0, got \(noiseLevel)") }
+        (self.imageSize, self.numOperators, self.noiseLevel, self.seed, self.dataDirectory) =
+            (imageSize, numOperators, noiseLevel, seed, dataDirectory)
+    }
+
+    /// The photograph's path when the data folder holds it.
+    public var photograph: String? {
+        dataDirectory.map { $0 + "/" + Self.photographFile }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+    }
+
+    /// Where the image comes from, in words.
+    public var source: String {
+        photograph.map { "photograph \($0)" } ?? "synthetic colour scene (\(Self.photographFile) not in the data folder)"
+    }
+
+    /// The source image `[1, 3, h, w]` in [0, 1].
+    public func sourceImage() throws -> Tensor {
+        guard let photograph else { return SyntheticColourScene.image() }
+        let image = try PNG.read(path: photograph)
+        guard image.shape.count == 4, image.shape[1] == 3 else {
+            throw DatasetError("\(photograph): expected an RGB image, got shape \(image.shape)")
+        }
+        return image
+    }
+
+    /// The ground truth: the source resized to a longest side of `imageSize` (not clamped).
+    public func groundTruth() throws -> Tensor {
+        let image = try sourceImage()
+        let size = BicubicResize.size(height: image.shape[2], width: image.shape[3], longestSide: imageSize)
+        return try BicubicResize.resize(image, height: size.height, width: size.width)
+    }
+
+    /// The kernels' standard deviations (σ₀, σ₁), from S, not from the actual sides.
+    public var sigma: (Double, Double) { (0.01 * Double(imageSize), 0.005 * Double(imageSize)) }
+
+    /// The kernels' angles in degrees: `linspace(0, 180, n)`, both ends included.
+    public var anglesDegrees: [Double] {
+        numOperators == 1 ? [0] : (0..<numOperators).map { 180 * Double($0) / Double(numOperators - 1) }
+    }
+
+    /// Operator k's kernel.
+    public func kernel(operator k: Int) throws -> Tensor {
+        guard (0..<numOperators).contains(k) else { throw DatasetError("operator index: expected 0..<\(numOperators), got \(k)") }
+        return try GaussianBlurKernel.kernel(sigma: sigma, angleDegrees: anglesDegrees[k])
+    }
+
+    /// Operator k's blur on images of `groundTruth`'s size.
+    public func blur(operator k: Int, height: Int, width: Int) throws -> CircularBlur {
+        try CircularBlur(kernel: kernel(operator: k), height: height, width: width)
+    }
+
+    /// Operator k's measurement of `truth`: `clamp(A_k x + σ·n_k, 0, 1)`.
+    public func measurement(operator k: Int, groundTruth truth: Tensor) throws -> Tensor {
+        var y = try blur(operator: k, height: truth.shape[2], width: truth.shape[3]).apply(truth)
+        try GaussianNoise(sigma: Float(noiseLevel), seed: seed).add(to: &y, stream: UInt64(k))
+        y.withUnsafeMutableBufferPointer { values in
+            for index in values.indices { values[index] = min(max(values[index], 0), 1) }
+        }
+        return y
+    }
+
+    /// The whole problem: ground truth, every blur and every measurement; values in [0, 1].
+    public func makeProblem() throws -> Problem {
+        let truth = try groundTruth()
+        let (height, width) = (truth.shape[2], truth.shape[3])
+        let operators = try (0..<numOperators).map { try blur(operator: $0, height: height, width: width) }
+        let measurements = try (0..<numOperators).map { try measurement(operator: $0, groundTruth: truth) }
+        return try Problem(name: Self.name, groundTruth: truth, operators: OperatorStack(operators), measurements: measurements,
+                           valueRange: 0...1)
+    }
+}
