@@ -83,7 +83,12 @@ public struct HighresColorImage: Sendable {
 
     /// Operator k's measurement of `truth`: `clamp(A_k x + σ·n_k, 0, 1)`.
     public func measurement(operator k: Int, groundTruth truth: Tensor) throws -> Tensor {
-        var y = try blur(operator: k, height: truth.shape[2], width: truth.shape[3]).apply(truth)
+        try measurement(operator: k, blur: blur(operator: k, height: truth.shape[2], width: truth.shape[3]), groundTruth: truth)
+    }
+
+    /// `clamp(blur(truth) + σ·n_k, 0, 1)` with operator k's noise.
+    private func measurement(operator k: Int, blur: CircularBlur, groundTruth truth: Tensor) throws -> Tensor {
+        var y = try blur.apply(truth)
         try GaussianNoise(sigma: Float(noiseLevel), seed: seed).add(to: &y, stream: UInt64(k))
         y.withUnsafeMutableBufferPointer { values in
             for index in values.indices { values[index] = min(max(values[index], 0), 1) }
@@ -96,7 +101,7 @@ public struct HighresColorImage: Sendable {
         let truth = try groundTruth()
         let (height, width) = (truth.shape[2], truth.shape[3])
         let operators = try (0..<numOperators).map { try blur(operator: $0, height: height, width: width) }
-        let measurements = try (0..<numOperators).map { try measurement(operator: $0, groundTruth: truth) }
+        let measurements = try operators.enumerated().map { try measurement(operator: $0, blur: $1, groundTruth: truth) }
         return try Problem(name: Self.name, groundTruth: truth, operators: OperatorStack(operators), measurements: measurements,
                            valueRange: 0...1)
     }

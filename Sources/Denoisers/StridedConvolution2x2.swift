@@ -10,20 +10,6 @@ struct StridedConvolution2x2 {
     /// Weights as `[kernelDepth·4·inputChannels, outputChannels]`: row `((dz·2 + dy)·2 + dx)·Cin + ci`.
     let matrix: [Float]
 
-    /// From PyTorch's `[out, in, 2, 2]` or `[out, in, 2, 2, 2]` weights.
-    init(weights: Tensor) {
-        let (cout, cin) = (weights.shape[0], weights.shape[1])
-        self.init(inputChannels: cin, outputChannels: cout, kernelDepth: weights.rank == 5 ? 2 : 1,
-                  matrix: WeightMatrix.tapMajor(weights) { co, ci, tap in (tap * cin + ci) * cout + co })
-    }
-
-    init(inputChannels: Int, outputChannels: Int, kernelDepth: Int, matrix: [Float]) {
-        self.inputChannels = inputChannels
-        self.outputChannels = outputChannels
-        self.kernelDepth = kernelDepth
-        self.matrix = matrix
-    }
-
     /// The half-size map (input height, width and, for a 2×2×2 kernel, depth must be even).
     func apply(_ input: FeatureMap) -> FeatureMap {
         precondition(input.channels == inputChannels && input.height % 2 == 0 && input.width % 2 == 0
@@ -57,5 +43,14 @@ struct StridedConvolution2x2 {
             }
         }
         return output
+    }
+}
+
+extension StridedConvolution2x2 {
+    /// From PyTorch's `[out, in, 2, 2]` or `[out, in, 2, 2, 2]` weights.
+    init(weights: Tensor) {
+        let (cout, cin) = (weights.shape[0], weights.shape[1])
+        self.init(inputChannels: cin, outputChannels: cout, kernelDepth: weights.rank == 5 ? 2 : 1,
+                  matrix: WeightMatrix.tapMajor(weights) { co, ci, tap in (tap * cin + ci) * cout + co })
     }
 }

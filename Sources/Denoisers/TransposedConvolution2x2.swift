@@ -11,21 +11,6 @@ struct TransposedConvolution2x2 {
     /// Weights as `[inputChannels, kernelDepth·4·outputChannels]`: column `((dz·2 + dy)·2 + dx)·Cout + co`.
     let matrix: [Float]
 
-    /// From PyTorch's `[in, out, 2, 2]` or `[in, out, 2, 2, 2]` transposed-convolution weights.
-    init(weights: Tensor) {
-        let (cin, cout) = (weights.shape[0], weights.shape[1])
-        let taps = weights.rank == 5 ? 8 : 4
-        self.init(inputChannels: cin, outputChannels: cout, kernelDepth: taps / 4,
-                  matrix: WeightMatrix.tapMajor(weights) { ci, co, tap in (ci * taps + tap) * cout + co })
-    }
-
-    init(inputChannels: Int, outputChannels: Int, kernelDepth: Int, matrix: [Float]) {
-        self.inputChannels = inputChannels
-        self.outputChannels = outputChannels
-        self.kernelDepth = kernelDepth
-        self.matrix = matrix
-    }
-
     /// The double-size map (double depth too for a 2×2×2 kernel).
     func apply(_ input: FeatureMap) -> FeatureMap {
         precondition(input.channels == inputChannels, "TransposedConvolution2x2: input does not match the layer")
@@ -57,5 +42,15 @@ struct TransposedConvolution2x2 {
             }
         }
         return output
+    }
+}
+
+extension TransposedConvolution2x2 {
+    /// From PyTorch's `[in, out, 2, 2]` or `[in, out, 2, 2, 2]` transposed-convolution weights.
+    init(weights: Tensor) {
+        let (cin, cout) = (weights.shape[0], weights.shape[1])
+        let taps = weights.rank == 5 ? 8 : 4
+        self.init(inputChannels: cin, outputChannels: cout, kernelDepth: taps / 4,
+                  matrix: WeightMatrix.tapMajor(weights) { ci, co, tap in (ci * taps + tap) * cout + co })
     }
 }

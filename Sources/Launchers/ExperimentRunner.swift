@@ -59,7 +59,7 @@ public enum ExperimentRunner {
                     continue
                 }
                 let detail = record.status == .finished ? record.stopReason.map { " (\($0))" } ?? "" : " — \(record.error ?? "")"
-                log("  \(record.status.rawValue): \(record.iterations) iterations, PSNR \(format(record.finalPSNR ?? .nan, 2)) dB\(detail)",
+                log("  \(record.status.rawValue): \(record.iterations) iterations, PSNR \(ProgressLine.format(record.finalPSNR ?? .nan, 2)) dB\(detail)",
                     record.status == .failed ? .failure : .info)
                 summaries.append(RunSummary(spec: spec, outcome: record.status.rawValue, record: record))
                 if record.status == .interrupted { break }
@@ -78,8 +78,9 @@ public enum ExperimentRunner {
         let rows = summaries.map { summary -> [String] in
             let record = summary.record
             return [summary.spec.label, summary.outcome, record.map { "\($0.iterations)" } ?? "–",
-                    record?.initialPSNR.map { format($0, 2) } ?? "–", record?.finalPSNR.map { format($0, 2) } ?? "–", record?.finalSSIM.map { format($0, 3) } ?? "–",
-                    record.map { format($0.solverSeconds, 1) } ?? "–", record?.peakRSSMB.map { format($0, 0) } ?? "–"]
+                    record?.initialPSNR.map { ProgressLine.format($0, 2) } ?? "–",
+                    record?.finalPSNR.map { ProgressLine.format($0, 2) } ?? "–", record?.finalSSIM.map { ProgressLine.format($0, 3) } ?? "–",
+                    record.map { ProgressLine.format($0.solverSeconds, 1) } ?? "–", record?.peakRSSMB.map { ProgressLine.format($0, 0) } ?? "–"]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
@@ -87,7 +88,4 @@ public enum ExperimentRunner {
         }
         return [line(header)] + rows.map(line)
     }
-
-    /// `value` with `digits` decimals, or "–" when it is not finite.
-    static func format(_ value: Double, _ digits: Int) -> String { ProgressLine.format(value, digits) }
 }

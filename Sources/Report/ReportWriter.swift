@@ -45,10 +45,10 @@ public enum ReportWriter {
         return ([columns.joined(separator: ",")] + lines).joined(separator: "\n") + "\n"
     }
 
-    /// `128` or `[8, 256, 256]`, as the parameter is written; empty when unknown.
+    /// `128` or `[8, 256, 256]`, as the parameter is written (`ParameterValue`); empty when unknown.
     private static func listText(_ values: [Int]?) -> String {
         guard let values else { return "" }
-        return values.count == 1 ? "\(values[0])" : "[" + values.map(String.init).joined(separator: ", ") + "]"
+        return (values.count == 1 ? ParameterValue.int(values[0]) : .list(values.map(ParameterValue.int))).description
     }
 
     /// A CSV field, quoted when it holds a comma, a quote or a line break. A text that a

@@ -57,9 +57,6 @@ public struct IterationRecord: Sendable, Equatable {
         self.wallSeconds = wallSeconds
     }
 
-    /// The CSV header: `MetricsColumn`'s names.
-    public static var columns: [String] { MetricsColumn.header }
-
     /// Wall time of the iteration's two steps.
     public var iterationSeconds: Double { gradient.seconds + denoise.seconds }
 

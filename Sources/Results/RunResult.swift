@@ -8,6 +8,13 @@ public struct RunResult: Sendable {
     public let record: RunRecord
     /// Rows of each rank's CSV, by rank.
     public let ranks: [[MetricsRow]]
+    /// How the run was spread and tiled, decoded once from its solver parameters.
+    public let execution: ExecutionParameters?
+
+    init(folder: String, record: RunRecord, ranks: [[MetricsRow]]) {
+        (self.folder, self.record, self.ranks) = (folder, record, ranks)
+        execution = record.spec.execution
+    }
 
     /// Reads the run in `folder`; nil when it has no `run.json` (not a run folder); throws a
     /// `ResultsError` naming the file when its `run.json` cannot be read or is not a run record.
@@ -50,13 +57,13 @@ public struct RunResult: Sendable {
     public var rows: [MetricsRow] { ranks.first ?? [] }
 
     /// Whether the denoiser ran in tiles.
-    public var isTiled: Bool { record.spec.tileSize != nil }
+    public var isTiled: Bool { execution?.tileSize != nil }
 
     /// Tiles of the denoiser per iteration over all ranks (1 when it is not tiled): as the run
     /// recorded it, else (older records) ⌈D/p⌉ windows along each side D > p of a square image.
     public var windows: Int {
         if let recorded = record.tileWindows { return recorded }
-        guard let patch = record.spec.tileSize?.first, let side = record.spec.imageSide, side > patch else { return 1 }
+        guard let patch = execution?.tileSize?.first, let side = record.spec.imageSide, side > patch else { return 1 }
         let perSide = (side + patch - 1) / patch
         return perSide * perSide
     }
@@ -75,16 +82,13 @@ public struct RunResult: Sendable {
 }
 
 extension RunResult {
-    /// How the run was spread and tiled, decoded from its solver parameters.
-    public var execution: ExecutionParameters? { record.spec.execution }
-
     /// `max_batch_size` (0: all windows at once).
     public var batchSize: Int { execution?.maxBatchSize ?? 0 }
 
     /// "448/32" or "8×256×256/2×16×16": tile sizes and overlaps.
     public var tilesText: String {
         guard let execution else { return "" }
-        return execution.patchSize.map(String.init).joined(separator: "×") + "/" + execution.overlap.map(String.init).joined(separator: "×")
+        return RunSpec.sizes(execution.patchSize) + "/" + RunSpec.sizes(execution.overlap)
     }
 
     /// The run's dataset, solver and parameters apart from those that only spread it over

@@ -78,7 +78,7 @@ public enum SolverRunner {
             try problem.data.writePreview(files.previewFile)
         }
 
-        let csv = try CSVAppender(path: files.metricsFile(rank: communicator.rank), columns: IterationRecord.columns)
+        let csv = try CSVAppender(path: files.metricsFile(rank: communicator.rank), columns: MetricsColumn.header)
         var recorder = IterationRecorder(problem: problem, communicator: communicator, csv: csv, recordPath: files.recordFile,
                                          record: record, progress: progress)
         do {

@@ -49,7 +49,7 @@ public struct Tomography3DRun: DatasetRun {
     }
 
     /// "512³", or "40×272×272" for per-axis sizes.
-    public var sizeLabel: String { sizes.count == 1 ? "\(sizes[0])³" : sizes.map(String.init).joined(separator: "×") }
+    public var sizeLabel: String { sizes.count == 1 ? "\(sizes[0])³" : RunSpec.sizes(sizes) }
     public var operatorCount: Int { scan.numOperators }
 
     /// A volume of N or [D, N, N] with 8 ≤ D ≤ N, no more views than the full scan, no more

@@ -9,7 +9,7 @@ enum DatasetChecks {
 
     /// Throws the first `ConfigError` that `dataset`'s declaration finds in `values`.
     static func run(file: String, dataset: ExperimentItem, values: [String: SourcedValue], memory: MemoryBudget) throws {
-        guard let type = ParameterCatalog.datasetRuns.first(where: { $0.component.name == dataset.name }) else { return }
+        guard let type = ParameterCatalog.datasetRun(named: dataset.name) else { return }
         try type.check(DatasetPoint(file: file, dataset: dataset, values: values, memory: memory))
     }
 }

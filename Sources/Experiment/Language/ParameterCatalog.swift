@@ -20,6 +20,16 @@ public enum ParameterCatalog {
     /// The solvers' declarations.
     public static let solvers: [ComponentSpec] = solverRuns.map { $0.component }
 
+    /// The declaration of the dataset called `name`, if any.
+    public static func datasetRun(named name: String) -> (any DatasetRun.Type)? {
+        datasetRuns.first { $0.component.name == name }
+    }
+
+    /// The declaration of the solver called `name`, if any.
+    public static func solverRun(named name: String) -> (any SolverRun.Type)? {
+        solverRuns.first { $0.component.name == name }
+    }
+
     /// The components of `kind`.
     public static func components(_ kind: ComponentKind) -> [ComponentSpec] {
         switch kind {

@@ -12,10 +12,10 @@ public struct RunModel {
     /// Decodes `spec`; throws a `RunModelError` for a dataset or solver that is not declared or
     /// a value its declaration refuses, and the dataset's own errors.
     public init(_ spec: RunSpec) throws {
-        guard let datasetType = ParameterCatalog.datasetRuns.first(where: { $0.component.name == spec.dataset }) else {
+        guard let datasetType = ParameterCatalog.datasetRun(named: spec.dataset) else {
             throw RunModelError.notBuilt("dataset \(spec.dataset)")
         }
-        guard let solverType = ParameterCatalog.solverRuns.first(where: { $0.component.name == spec.solver }) else {
+        guard let solverType = ParameterCatalog.solverRun(named: spec.solver) else {
             throw RunModelError.notBuilt("solver \(spec.solver)")
         }
         self.spec = spec

@@ -1,9 +1,4 @@
 extension RunSpec {
-    /// The solver parameter `name`: this run's value, else the catalog default.
-    public func solverParameter(_ name: String) -> ParameterValue? {
-        solverParameters[name] ?? ParameterCatalog.component(.solver, named: solver)?.parameter(named: name)?.defaultValue
-    }
-
     /// The dataset parameter `name`: this run's value, else the catalog default.
     public func datasetParameter(_ name: String) -> ParameterValue? {
         datasetParameters[name] ?? ParameterCatalog.component(.dataset, named: dataset)?.parameter(named: name)?.defaultValue
@@ -35,11 +30,12 @@ extension RunSpec {
     /// λ when set, the tiling part only when the denoiser is tiled (with "tiles all-reduced" when
     /// several processes share tiles the reference's way).
     public var label: String {
-        let solverType = ParameterCatalog.solverRuns.first { $0.component.name == solver }
-        let solverPart = solverType.flatMap { try? $0.init(ParameterSet(solverParameters)) }?.label ?? solver
+        let solverPart = ParameterCatalog.solverRun(named: solver).flatMap { try? $0.init(ParameterSet(solverParameters)) }?.label
+            ?? solver
+        let execution = self.execution, processes = execution?.processes ?? 1
         var parts = [solverPart, datasetLabel, processes == 1 ? "1 process" : "\(processes) processes"]
-        if let execution, let tileSize {
-            parts.append("tiles \(RunSpec.sizes(tileSize))/\(RunSpec.sizes(tileOverlap))")
+        if let execution, let tileSize = execution.tileSize {
+            parts.append("tiles \(RunSpec.sizes(tileSize))/\(RunSpec.sizes(execution.overlap))")
             parts.append("batch \(execution.maxBatchSize)")
             if processes > 1, execution.tileGather == .allReduce { parts.append("tiles all-reduced") }
         }
@@ -62,13 +58,13 @@ extension RunSpec {
     /// "highres_color_image 2048 px" (each dataset's `sizeLabel`), with ", 8 operators" when there
     /// are several.
     private var datasetLabel: String {
-        guard let type = ParameterCatalog.datasetRuns.first(where: { $0.component.name == dataset }),
+        guard let type = ParameterCatalog.datasetRun(named: dataset),
               let run = try? type.init(ParameterSet(datasetParameters)) else { return dataset }
         return "\(dataset) \(run.sizeLabel)" + (run.operatorCount > 1 ? ", \(run.operatorCount) operators" : "")
     }
 
     /// `448` or `8×256×256`.
-    private static func sizes(_ values: [Int]) -> String {
+    public static func sizes(_ values: [Int]) -> String {
         values.map(String.init).joined(separator: "×")
     }
 }

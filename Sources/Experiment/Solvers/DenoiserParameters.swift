@@ -57,7 +57,7 @@ public struct DenoiserParameters: Sendable {
         let (patch, overlap, batch) = (execution.patchSize, execution.overlap, execution.maxBatchSize)
         guard execution.distributeDenoiser, patch.allSatisfy({ $0 > 0 }) else { return (base, description, nil) }
         let windows = try Tiling(shape: shape, patchSize: patch, overlap: overlap).patches.count
-        description += ", tiles \(patch.map(String.init).joined(separator: "×")) overlap \(overlap.map(String.init).joined(separator: "×")) batch \(batch)"
+        description += ", tiles \(RunSpec.sizes(patch)) overlap \(RunSpec.sizes(overlap)) batch \(batch)"
         if communicator.size > 1 {
             base = DistributedTiledDenoiser(inner: base, patchSize: patch, overlap: overlap, maxBatchSize: batch,
                                             communicator: communicator, gather: execution.tileGather)
