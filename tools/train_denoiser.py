@@ -59,6 +59,19 @@ VAL_SIZE = 256
 VAL_SIGMAS = (0.01, 0.05, 0.1)
 PROGRESS_VAL_COUNT = 4  # the periodic progress check uses the first 4 held-out phantoms
 
+# --channels 3 (the bundled colour model): same network sizes, patch, batch, sigma range, optimiser,
+# schedule and seeds; its own generator of colour scenes and scikit-image's colour samples.
+NAME_COLOR = "drunet_bundled_color"
+SCENES_PER_BATCH = 10  # 10/16 = 62.5% generated colour scenes; the rest are crops of colour photos
+SCENE_SIZES = (128, 192, 256, 320)
+# scikit-image colour samples for training (each skipped if it cannot be loaded offline) and the
+# two kept out of training, evaluated only for information. `cat` is an alias of `chelsea`.
+SKIMAGE_COLOR_SAMPLES = [
+    "astronaut", "rocket", "hubble_deep_field", "immunohistochemistry", "retina",
+    "colorwheel", "logo", "stereo_motorcycle", "lily", "skin",
+]
+SKIMAGE_COLOR_HELDOUT = ["coffee", "chelsea"]
+
 # scikit-image sample images tried (each is skipped if it cannot be loaded offline).
 SKIMAGE_SAMPLES = [
     "camera", "coins", "moon", "astronaut", "text", "page", "clock", "horse",
@@ -172,12 +185,279 @@ def random_crop_aug(rng, img, p, tries=4):
 
 
 # --------------------------------------------------------------------------------------------
+# Colour data (--channels 3)
+# --------------------------------------------------------------------------------------------
+def random_colour(rng: np.random.Generator) -> np.ndarray:
+    """An RGB colour in [0, 1]: saturated (35%), pastel (30%), near-neutral (20%) or dark (15%)."""
+    import colorsys
+
+    u = rng.random()
+    h = rng.random()
+    if u < 0.35:
+        s, v = rng.uniform(0.6, 1.0), rng.uniform(0.45, 1.0)
+    elif u < 0.65:
+        s, v = rng.uniform(0.1, 0.35), rng.uniform(0.75, 1.0)
+    elif u < 0.85:
+        s, v = rng.uniform(0.0, 0.15), rng.uniform(0.05, 0.95)
+    else:
+        s, v = rng.uniform(0.3, 0.9), rng.uniform(0.05, 0.45)
+    return np.array(colorsys.hsv_to_rgb(h, s, v), dtype=np.float64)
+
+
+def _noise_field(rng, h, w, period, bandpass=True):
+    """Zero-mean, unit-std band-limited noise of shape (h, w): white noise filtered in the Fourier
+    domain, by a Gaussian annulus around frequency 1/period (bandpass) or a Gaussian low-pass of
+    width 1/period. Periods below ~2.5 pixels are not used, so there is no aliasing."""
+    white = rng.standard_normal((h, w))
+    f = np.fft.rfft2(white)
+    fy = np.fft.fftfreq(h)[:, None]
+    fx = np.fft.rfftfreq(w)[None, :]
+    r = np.sqrt(fy * fy + fx * fx)
+    f0 = 1.0 / period
+    if bandpass:
+        filt = np.exp(-0.5 * ((r - f0) / (0.35 * f0)) ** 2)
+    else:
+        filt = np.exp(-0.5 * (r / f0) ** 2)
+    field = np.fft.irfft2(f * filt, s=(h, w))
+    field -= field.mean()
+    return field / max(float(field.std()), 1e-12)
+
+
+def _texture(rng, h, w, yy, xx):
+    """A texture of shape (h, w), roughly in [-1, 1]: band-limited noise (period 2.5-40 px,
+    log-uniform), stripes (sinusoid of period 3-48 px, sharpened by tanh when the period allows it,
+    at a random angle), or both multiplied (woven / wood-like)."""
+    kind = rng.random()
+    period = math.exp(rng.uniform(math.log(2.5), math.log(40.0)))
+    noise = np.clip(_noise_field(rng, h, w, period, bandpass=rng.random() < 0.7) / 2.0, -1.5, 1.5)
+    if kind < 0.45:
+        return noise
+    sp = math.exp(rng.uniform(math.log(3.0), math.log(48.0)))
+    th = rng.uniform(0, math.pi)
+    phase = rng.uniform(0, 2 * math.pi)
+    arg = 2 * math.pi * (xx * math.cos(th) + yy * math.sin(th)) / sp + phase
+    if rng.random() < 0.4:  # wobbly stripes (wood grain, fabric folds)
+        arg = arg + rng.uniform(0.5, 3.0) * _noise_field(rng, h, w, max(sp * 4, 16.0), bandpass=False)
+    stripes = np.sin(arg)
+    if sp > 8.0:  # sharpen only where the harmonics stay well below Nyquist
+        k = rng.uniform(0.5, 2.5)
+        stripes = np.tanh(k * stripes) / math.tanh(k)
+    if kind < 0.85:
+        return stripes
+    return stripes * (0.5 + 0.5 * noise)
+
+
+def _convex_polygon_coverage(yy, xx, verts):
+    """Anti-aliased coverage of a convex polygon: 0.5 + min over edges of the signed distance (pixels,
+    positive inside) to the edge's line, clipped to [0, 1] (exact inside, within ~1 px at corners)."""
+    cy = float(np.mean(verts[:, 0]))
+    cx = float(np.mean(verts[:, 1]))
+    dist = None
+    n = len(verts)
+    for i in range(n):
+        y0, x0 = verts[i]
+        y1, x1 = verts[(i + 1) % n]
+        ny, nx = -(x1 - x0), (y1 - y0)
+        norm = math.hypot(ny, nx)
+        if norm < 1e-9:
+            continue
+        ny, nx = ny / norm, nx / norm
+        if ny * (cy - y0) + nx * (cx - x0) < 0:
+            ny, nx = -ny, -nx
+        d = ny * (yy - y0) + nx * (xx - x0)
+        dist = d if dist is None else np.minimum(dist, d)
+    return np.clip(0.5 + dist, 0.0, 1.0)
+
+
+def _segment_distance(yy, xx, ay, ax, by, bx):
+    dy, dx = by - ay, bx - ax
+    l2 = max(dy * dy + dx * dx, 1e-12)
+    t = np.clip(((yy - ay) * dy + (xx - ax) * dx) / l2, 0.0, 1.0)
+    return np.sqrt((yy - ay - t * dy) ** 2 + (xx - ax - t * dx) ** 2)
+
+
+def _gaussian_blur(img, sigma):
+    """Gaussian blur of a (3, h, w) image in the Fourier domain (periodic boundary)."""
+    _, h, w = img.shape
+    fy = np.fft.fftfreq(h)[:, None]
+    fx = np.fft.rfftfreq(w)[None, :]
+    filt = np.exp(-2.0 * (math.pi * sigma) ** 2 * (fy * fy + fx * fx))
+    return np.fft.irfft2(np.fft.rfft2(img, axes=(1, 2)) * filt, s=(h, w), axes=(1, 2))
+
+
+def random_colour_scene(rng: np.random.Generator, size: int) -> np.ndarray:
+    """A procedural natural-looking colour scene, float32 (3, size, size) in [0, 1].
+
+    Background: a smooth two-colour gradient (60% sky-like: a blue-ish or dusk top fading to a
+    lighter bottom, near-vertical; otherwise two random colours at a random angle, with a random
+    gamma on the ramp) plus low-frequency colour variation, and with probability 0.5 a ground
+    region below a wavy anti-aliased horizon, with its own colour, shading and texture.
+    Then 4-24 objects painted back to front (ellipses 45%, convex 3-8-gons 55%, log-uniform
+    radius 2-40% of the side, anti-aliased edges, opacity 1 or U[0.5, 1]): saturated / pastel /
+    neutral / dark colours, a soft linear shading across the object, 30% a soft highlight or
+    shadow blob, 45% a texture (band-limited noise or stripes at periods of 2.5-48 px) modulating
+    brightness and colour. Then 0-6 thin anti-aliased lines / polylines (width 0.8-3 px).
+    Finally a soft global illumination field (x 1 +- up to 0.25), 25% a mild Gaussian blur
+    (sigma 0.4-1.2 px, optics), clipped to [0, 1]."""
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float64)
+
+    # ---- background
+    if rng.random() < 0.6:
+        top = np.array(__import__("colorsys").hsv_to_rgb(
+            rng.uniform(0.52, 0.68) if rng.random() < 0.7 else rng.uniform(0.0, 0.12),
+            rng.uniform(0.25, 0.8), rng.uniform(0.45, 1.0)))
+        bottom = np.clip(top + rng.uniform(0.1, 0.5) * (1.0 - top) + rng.normal(0, 0.05, 3), 0, 1)
+        th = math.pi / 2 + rng.normal(0, 0.15)
+    else:
+        top, bottom = random_colour(rng), random_colour(rng)
+        th = rng.uniform(0, 2 * math.pi)
+    proj = (xx - size / 2) * math.cos(th) + (yy - size / 2) * math.sin(th)
+    t = (proj - proj.min()) / max(float(proj.max() - proj.min()), 1e-9)
+    t = t ** rng.uniform(0.5, 2.0)
+    img = top[:, None, None] * (1 - t) + bottom[:, None, None] * t
+    img += rng.uniform(0.0, 0.08) * _noise_field(rng, size, size, size / rng.uniform(1.0, 4.0),
+                                                  bandpass=False)[None] * rng.normal(0, 1, 3)[:, None, None]
+    if rng.random() < 0.5:  # ground below a wavy horizon
+        base = size * rng.uniform(0.35, 0.8)
+        wave = size * rng.uniform(0.0, 0.12) * _noise_field(rng, 1, size, size / rng.uniform(1.0, 6.0), bandpass=False)[0]
+        cov = np.clip(0.5 + (yy - (base + wave)[None, :]), 0.0, 1.0)
+        gcol = random_colour(rng)
+        shade = 1.0 + rng.uniform(-0.3, 0.3) * (yy - base) / size
+        fill = gcol[:, None, None] * shade[None]
+        if rng.random() < 0.6:
+            fill = fill * (1.0 + rng.uniform(0.05, 0.35) * _texture(rng, size, size, yy, xx))[None]
+        img = img * (1 - cov[None]) + fill * cov[None]
+
+    # ---- objects
+    for _ in range(int(rng.integers(4, 25))):
+        r = size * math.exp(rng.uniform(math.log(0.02), math.log(0.4)))
+        cy, cx = rng.uniform(-0.1, 1.1) * size, rng.uniform(-0.1, 1.1) * size
+        y0, y1 = max(int(cy - r) - 2, 0), min(int(cy + r) + 3, size)
+        x0, x1 = max(int(cx - r) - 2, 0), min(int(cx + r) + 3, size)
+        if y1 - y0 < 2 or x1 - x0 < 2:
+            continue
+        ly, lx = yy[y0:y1, x0:x1], xx[y0:y1, x0:x1]
+        aspect = rng.uniform(0.3, 1.0)
+        rot = rng.uniform(0, math.pi)
+        if rng.random() < 0.45:
+            cov = _ellipse_coverage(ly, lx, cy, cx, r, r * aspect, rot)
+        else:
+            k = int(rng.integers(3, 9))
+            if k == 4 and rng.random() < 0.5:  # near-rectangles
+                ang = rng.uniform(0, 2 * math.pi) + np.array([0, 0.5, 1.0, 1.5]) * math.pi + rng.normal(0, 0.05, 4)
+            else:
+                ang = np.sort(rng.uniform(0, 2 * math.pi, k))
+            u, v = r * np.cos(ang), r * aspect * np.sin(ang)
+            c, s_ = math.cos(rot), math.sin(rot)
+            verts = np.stack([cy + u * s_ + v * c, cx + u * c - v * s_], axis=1)
+            cov = _convex_polygon_coverage(ly, lx, verts)
+        if float(cov.max()) <= 0.0:
+            continue
+        if rng.random() < 0.3:
+            cov = cov * rng.uniform(0.5, 1.0)
+        col = random_colour(rng)
+        g = rng.uniform(0, 2 * math.pi)
+        shade = 1.0 + rng.uniform(-0.45, 0.45) * ((lx - cx) * math.cos(g) + (ly - cy) * math.sin(g)) / r
+        if rng.random() < 0.3:  # highlight or shadow blob
+            hy, hx = cy + rng.uniform(-0.5, 0.5) * r, cx + rng.uniform(-0.5, 0.5) * r
+            shade = shade + rng.uniform(-0.4, 0.5) * np.exp(-((ly - hy) ** 2 + (lx - hx) ** 2) / (2 * (0.4 * r) ** 2))
+        fill = col[:, None, None] * shade[None]
+        if rng.random() < 0.45:
+            tex = _texture(rng, y1 - y0, x1 - x0, ly, lx)
+            amp = rng.uniform(0.05, 0.4)
+            if rng.random() < 0.5:  # brightness modulation
+                fill = fill * (1.0 + amp * tex)[None]
+            else:  # towards a second colour
+                col2 = random_colour(rng)
+                fill = fill + (amp * tex)[None] * (col2 - col)[:, None, None]
+        sub = img[:, y0:y1, x0:x1]
+        img[:, y0:y1, x0:x1] = sub * (1 - cov[None]) + fill * cov[None]
+
+    # ---- thin lines and polylines
+    for _ in range(int(rng.integers(0, 7))):
+        width = rng.uniform(0.8, 3.0)
+        col = random_colour(rng)
+        pts = [(rng.uniform(0, size), rng.uniform(0, size))]
+        for _ in range(int(rng.integers(1, 5))):
+            ln = size * rng.uniform(0.05, 0.5)
+            a = rng.uniform(0, 2 * math.pi)
+            pts.append((pts[-1][0] + ln * math.sin(a), pts[-1][1] + ln * math.cos(a)))
+        d = None
+        for (ay, ax), (by, bx) in zip(pts[:-1], pts[1:]):
+            dd = _segment_distance(yy, xx, ay, ax, by, bx)
+            d = dd if d is None else np.minimum(d, dd)
+        cov = np.clip(width / 2 + 0.5 - d, 0.0, 1.0) * rng.uniform(0.6, 1.0)
+        img = img * (1 - cov[None]) + col[:, None, None] * cov[None]
+
+    # ---- global illumination, optics
+    img = img * (1.0 + rng.uniform(0.0, 0.25) * np.clip(
+        _noise_field(rng, size, size, size / rng.uniform(0.7, 2.5), bandpass=False), -2, 2))[None]
+    if rng.random() < 0.25:
+        img = _gaussian_blur(img, rng.uniform(0.4, 1.2))
+    return np.clip(img, 0.0, 1.0).astype(np.float32)
+
+
+def _load_skimage_colour(name):
+    import skimage.data
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        im = getattr(skimage.data, name)()
+    if isinstance(im, tuple):  # stereo_motorcycle: (left, right, disparity)
+        im = im[0]
+    return np.asarray(im)
+
+
+def load_skimage_colour_samples(names):
+    """RGB float32 images (3, h, w) in [0, 1] for each colour sample that loads offline;
+    returns (images, used, skipped). RGBA is composited on white (rgba2rgb)."""
+    import skimage.color
+
+    images, used, skipped = [], [], []
+    for name in names:
+        try:
+            im = _load_skimage_colour(name)
+        except Exception as exc:  # needs a download (no pooch / offline) / unknown name
+            skipped.append(f"{name} ({type(exc).__name__})")
+            continue
+        if im.ndim != 3 or im.shape[-1] not in (3, 4):
+            skipped.append(f"{name} (not RGB: shape {tuple(im.shape)})")
+            continue
+        if im.shape[-1] == 4:
+            im = skimage.color.rgba2rgb(im)  # float in [0, 1]
+        elif im.dtype == np.uint8:
+            im = im / 255.0
+        im = np.clip(np.asarray(im, np.float64), 0.0, 1.0)
+        if float(im.max() - im.min()) < 1e-6 or min(im.shape[:2]) < PATCH:
+            skipped.append(f"{name} (too small or flat)")
+            continue
+        images.append(np.ascontiguousarray(im.transpose(2, 0, 1)).astype(np.float32))
+        used.append(f"{name} {tuple(im.shape)}")
+    return images, used, skipped
+
+
+def random_crop_aug_chw(rng, img, p, tries=4):
+    """random_crop_aug for a (c, h, w) array: crop (redrawn while flat), rot90, horizontal flip."""
+    _, h, w = img.shape
+    for _ in range(tries):
+        y = int(rng.integers(0, h - p + 1))
+        x = int(rng.integers(0, w - p + 1))
+        patch = img[:, y:y + p, x:x + p]
+        if float(patch.std()) > 0.01:
+            break
+    patch = np.rot90(patch, int(rng.integers(0, 4)), axes=(1, 2))
+    if rng.random() < 0.5:
+        patch = patch[:, :, ::-1]
+    return np.ascontiguousarray(patch)
+
+
+# --------------------------------------------------------------------------------------------
 # Model helpers
 # --------------------------------------------------------------------------------------------
-def build_model():
+def build_model(channels=1):
     import deepinv as dinv
 
-    return dinv.models.DRUNet(in_channels=1, out_channels=1, nc=NC, nb=NB, pretrained=None)
+    return dinv.models.DRUNet(in_channels=channels, out_channels=channels, nc=NC, nb=NB, pretrained=None)
 
 
 def start_as_identity(model):
@@ -200,18 +480,48 @@ def start_as_identity(model):
         model.m_up1[0].weight.mul_(0.1)
 
 
+def start_as_identity_colour(model, channels=3):
+    """start_as_identity for `channels` image channels: head channel c (c < channels) is a centred
+    delta on image channel c (zero on the other image channels and on the sigma map), tail channel c
+    a centred delta on head channel c and zero on the other identity channels; the remaining tail
+    weights x0.05 and m_up1.0 x0.1, as in the grey recipe."""
+    with torch.no_grad():
+        head = model.m_head.weight  # [nc0, channels + 1, 3, 3]
+        tail = model.m_tail.weight  # [channels, nc0, 3, 3]
+        tail.mul_(0.05)
+        for c in range(channels):
+            head[c].zero_()
+            head[c, c, 1, 1] = 1.0
+            tail[:, c].zero_()
+            tail[c, c, 1, 1] = 1.0
+        model.m_up1[0].weight.mul_(0.1)
+
+
 def psnr(x, ref):
     mse = float(np.mean((np.asarray(x, np.float64) - np.asarray(ref, np.float64)) ** 2))
     return -10.0 * math.log10(mse)
 
 
-def validation_set():
-    """16 held-out phantoms (seed VAL_SEED) and fixed noise for each validation sigma."""
+def validation_set(channels=1):
+    """16 held-out phantoms (seed VAL_SEED) and fixed noise for each validation sigma
+    (colour: 16 held-out colour scenes from the same seed)."""
     rng = np.random.default_rng(VAL_SEED)
-    clean = np.stack([random_ellipse_phantom(rng, VAL_SIZE) for _ in range(VAL_COUNT)])
+    if channels == 1:
+        clean = np.stack([random_ellipse_phantom(rng, VAL_SIZE) for _ in range(VAL_COUNT)])
+    else:
+        clean = np.stack([random_colour_scene(rng, VAL_SIZE) for _ in range(VAL_COUNT)])
     noise_rng = np.random.default_rng([VAL_SEED, 1])
     noise = {s: noise_rng.standard_normal(clean.shape).astype(np.float32) for s in VAL_SIGMAS}
     return clean, noise
+
+
+@torch.no_grad()
+def _denoise(model, y, s):
+    """model on one (h, w) grey or (c, h, w) colour float32 image, returned in the same layout."""
+    x = torch.from_numpy(np.ascontiguousarray(y))
+    x = x[None, None] if y.ndim == 2 else x[None]
+    out = model(x, torch.full((1, 1, 1, 1), s)).numpy()[0]
+    return out[0] if y.ndim == 2 else out
 
 
 @torch.no_grad()
@@ -225,7 +535,7 @@ def evaluate(model, clean, noise, count=None):
         for i in range(n):
             x = clean[i]
             y = x + s * noise[s][i]
-            out = model(torch.from_numpy(y)[None, None], torch.full((1, 1, 1, 1), s)).numpy()[0, 0]
+            out = _denoise(model, y, s)
             noisy_psnr.append(psnr(y, x))
             den_psnr.append(psnr(out, x))
         table.append({
@@ -244,7 +554,7 @@ def evaluate_image(model, img, sigmas, seed):
     rows = []
     for s in sigmas:
         y = img + s * rng.standard_normal(img.shape).astype(np.float32)
-        out = model(torch.from_numpy(y)[None, None], torch.full((1, 1, 1, 1), s)).numpy()[0, 0]
+        out = _denoise(model, y, s)
         rows.append({"sigma": s, "noisy_psnr_db": round(psnr(y, img), 3),
                      "denoised_psnr_db": round(psnr(out, img), 3),
                      "gain_db": round(psnr(out, img) - psnr(y, img), 3)})
@@ -268,7 +578,12 @@ def main():
     ap.add_argument("--val-every", type=float, default=5.0,
                     help="minutes between progress validations (default 5)")
     ap.add_argument("--log-every", type=int, default=50, help="iterations between loss lines")
+    ap.add_argument("--channels", type=int, choices=(1, 3), default=1,
+                    help="1: the grey model drunet_bundled_gray (default); 3: the colour model "
+                         "drunet_bundled_color, trained on procedural colour scenes and colour photos")
     args = ap.parse_args()
+    colour = args.channels == 3
+    name = NAME_COLOR if colour else NAME
 
     t_start = time.time()
     torch.set_num_threads(args.threads)
@@ -286,17 +601,28 @@ def main():
           f"scikit-image {skimage.__version__}, threads {torch.get_num_threads()}", flush=True)
 
     # ---- data
-    samples, used, skipped = load_skimage_samples(SKIMAGE_SAMPLES)
+    if colour:
+        samples, used, skipped = load_skimage_colour_samples(SKIMAGE_COLOR_SAMPLES)
+        make_scene, scene_sizes, crop, n_gen = random_colour_scene, SCENE_SIZES, random_crop_aug_chw, SCENES_PER_BATCH
+    else:
+        samples, used, skipped = load_skimage_samples(SKIMAGE_SAMPLES)
+        make_scene, scene_sizes, crop, n_gen = random_ellipse_phantom, PHANTOM_SIZES, random_crop_aug, ELLIPSE_PER_BATCH
     print(f"scikit-image samples used ({len(used)}): {', '.join(used)}", flush=True)
     if skipped:
         print(f"skipped: {', '.join(skipped)}", flush=True)
-    pool = [random_ellipse_phantom(rng, int(rng.choice(PHANTOM_SIZES))) for _ in range(POOL_SIZE)]
+    t_pool = time.time()
+    pool = [make_scene(rng, int(rng.choice(scene_sizes))) for _ in range(POOL_SIZE)]
     phantoms_made = POOL_SIZE
-    val_clean, val_noise = validation_set()
+    if colour:
+        print(f"scene pool of {POOL_SIZE} built in {time.time() - t_pool:.1f} s", flush=True)
+    val_clean, val_noise = validation_set(args.channels)
 
     # ---- model, optimiser
-    model = build_model()
-    start_as_identity(model)
+    model = build_model(args.channels)
+    if colour:
+        start_as_identity_colour(model, args.channels)
+    else:
+        start_as_identity(model)
     model.train()
     n_params = sum(p.numel() for p in model.parameters())
     print(f"DRUNet nc={NC} nb={NB}: {n_params} parameters", flush=True)
@@ -328,13 +654,13 @@ def main():
 
         # refresh part of the phantom pool, then draw the batch
         for _ in range(POOL_REFRESH_PER_ITER):
-            pool[int(rng.integers(0, POOL_SIZE))] = random_ellipse_phantom(rng, int(rng.choice(PHANTOM_SIZES)))
+            pool[int(rng.integers(0, POOL_SIZE))] = make_scene(rng, int(rng.choice(scene_sizes)))
             phantoms_made += 1
-        patches = [random_crop_aug(rng, pool[int(rng.integers(0, POOL_SIZE))], PATCH)
-                   for _ in range(ELLIPSE_PER_BATCH)]
-        patches += [random_crop_aug(rng, samples[int(rng.integers(0, len(samples)))], PATCH)
-                    for _ in range(BATCH - ELLIPSE_PER_BATCH)]
-        clean = torch.from_numpy(np.stack(patches)[:, None])
+        patches = [crop(rng, pool[int(rng.integers(0, POOL_SIZE))], PATCH)
+                   for _ in range(n_gen)]
+        patches += [crop(rng, samples[int(rng.integers(0, len(samples)))], PATCH)
+                    for _ in range(BATCH - n_gen)]
+        clean = torch.from_numpy(np.stack(patches) if colour else np.stack(patches)[:, None])
         sigma = torch.from_numpy(rng.uniform(0.0, SIGMA_MAX, size=(BATCH, 1, 1, 1)).astype(np.float32))
         noise = torch.from_numpy(rng.standard_normal(clean.shape).astype(np.float32))
         noisy = clean + sigma * noise
@@ -358,7 +684,7 @@ def main():
             tab = evaluate(model, val_clean, val_noise, PROGRESS_VAL_COUNT)
             el = time.time() - t0
             history.append({"iteration": it, "minutes": round(el / 60, 2), "table": tab})
-            print(f"[val {PROGRESS_VAL_COUNT} held-out phantoms, float32] it {it}  {el / 60:.2f} min  "
+            print(f"[val {PROGRESS_VAL_COUNT} held-out {'scenes' if colour else 'phantoms'}, float32] it {it}  {el / 60:.2f} min  "
                   f"{fmt_table(tab)}", flush=True)
             next_val = time.time() + args.val_every * 60.0
     train_seconds = time.time() - t0
@@ -367,9 +693,10 @@ def main():
     # ---- save float16 weights, keys exactly as deepinv's state_dict()
     state = model.state_dict()
     half = {k: v.detach().to(torch.float16).contiguous() for k, v in state.items()}
-    wpath = os.path.join(args.out, f"{NAME}.safetensors")
+    wpath = os.path.join(args.out, f"{name}.safetensors")
     save_file(half, wpath, metadata={
-        "format": "pt", "model": "deepinv.models.DRUNet", "in_channels": "1", "out_channels": "1",
+        "format": "pt", "model": "deepinv.models.DRUNet",
+        "in_channels": str(args.channels), "out_channels": str(args.channels),
         "nc": ",".join(map(str, NC)), "nb": str(NB), "act_mode": "R",
         "downsample_mode": "strideconv", "upsample_mode": "convtranspose", "bias": "false",
     })
@@ -379,34 +706,52 @@ def main():
         sha = hashlib.sha256(f.read()).hexdigest()
 
     # ---- evaluate the weights exactly as shipped: float16 file -> float32 model
-    shipped = build_model()
+    shipped = build_model(args.channels)
     loaded = load_file(wpath)
     assert set(loaded) == set(half)  # safetensors stores keys sorted; the JSON keeps state_dict order
     shipped.load_state_dict({k: v.to(torch.float32) for k, v in loaded.items()}, strict=True)
     shipped.eval()
     table = evaluate(shipped, val_clean, val_noise)
     table_live = evaluate(model, val_clean, val_noise)
-    print(f"[final, {VAL_COUNT} held-out phantoms, float16 weights cast to float32] {fmt_table(table)}", flush=True)
+    print(f"[final, {VAL_COUNT} held-out {'scenes' if colour else 'phantoms'}, float16 weights cast to float32] "
+          f"{fmt_table(table)}", flush=True)
     print(f"[final, same, live float32 weights] {fmt_table(table_live)}", flush=True)
 
-    # informative extra: scikit-image's Shepp-Logan phantom (not used in training), 256x256
     extra = None
-    try:
-        import skimage.data
-        import skimage.transform
-        extra = {}
-        for n in (128, 256):
-            sl = skimage.transform.resize(skimage.data.shepp_logan_phantom(), (n, n), anti_aliasing=True)
-            sl = np.clip(sl, 0, 1).astype(np.float32)
-            extra[f"{n}x{n}"] = evaluate_image(shipped, sl, VAL_SIGMAS, VAL_SEED + 7)
-            print(f"[extra: skimage Shepp-Logan {n}x{n}, float16 weights] {fmt_table(extra[f'{n}x{n}'])}", flush=True)
-    except Exception as exc:
-        print(f"Shepp-Logan check skipped: {exc}", flush=True)
+    heldout = None
+    if colour:  # informative extra: the colour photos kept out of training
+        heldout = {}
+        for hname in SKIMAGE_COLOR_HELDOUT:
+            try:
+                ims, hused, _ = load_skimage_colour_samples([hname])
+                if not ims:
+                    raise RuntimeError("does not load offline")
+                im = ims[0]
+                hh, ww = (im.shape[1] // 16) * 16, (im.shape[2] // 16) * 16  # top-left crop to multiples of 16
+                im = np.ascontiguousarray(im[:, :hh, :ww])
+                rows = evaluate_image(shipped, im, VAL_SIGMAS, VAL_SEED + 7)
+                heldout[hname] = {"image": hused[0], "evaluated_crop": f"top-left 3x{hh}x{ww}", "table": rows}
+                print(f"[held-out photo: skimage {hname} 3x{hh}x{ww}, float16 weights] {fmt_table(rows)}", flush=True)
+            except Exception as exc:
+                heldout[hname] = {"skipped": str(exc)}
+                print(f"held-out photo {hname} skipped: {exc}", flush=True)
+    else:  # informative extra: scikit-image's Shepp-Logan phantom (not used in training)
+        try:
+            import skimage.data
+            import skimage.transform
+            extra = {}
+            for n in (128, 256):
+                sl = skimage.transform.resize(skimage.data.shepp_logan_phantom(), (n, n), anti_aliasing=True)
+                sl = np.clip(sl, 0, 1).astype(np.float32)
+                extra[f"{n}x{n}"] = evaluate_image(shipped, sl, VAL_SIGMAS, VAL_SEED + 7)
+                print(f"[extra: skimage Shepp-Logan {n}x{n}, float16 weights] {fmt_table(extra[f'{n}x{n}'])}", flush=True)
+        except Exception as exc:
+            print(f"Shepp-Logan check skipped: {exc}", flush=True)
 
     keys = list(half.keys())
     meta = {
-        "name": NAME,
-        "weights_file": f"{NAME}.safetensors",
+        "name": name,
+        "weights_file": f"{name}.safetensors",
         "weights_sha256": sha,
         "file_size_bytes": size,
         "dtype": "float16",
@@ -475,7 +820,51 @@ def main():
         },
         "command": " ".join([os.path.basename(sys.executable)] + sys.argv),
     }
-    jpath = os.path.join(args.out, f"{NAME}.json")
+    if colour:
+        meta["architecture"].update({"in_channels": 3, "out_channels": 3, "input_channels_with_sigma_map": 4})
+        meta["data_recipe"] = {
+            "patch_size": PATCH,
+            "batch_size": BATCH,
+            "per_batch": {"procedural_colour_scenes": SCENES_PER_BATCH,
+                          "skimage_colour_samples": BATCH - SCENES_PER_BATCH},
+            "procedural_colour_scenes": (
+                f"square, side drawn from {list(SCENE_SIZES)}, float RGB in [0,1] (tools/train_denoiser.py: "
+                "random_colour_scene): " + " ".join(random_colour_scene.__doc__.split("\n\n", 1)[1].split())),
+            "colours": " ".join(random_colour.__doc__.split()) + " Hue uniform; HSV to RGB.",
+            "scene_pool": (f"{POOL_SIZE} scenes, {POOL_REFRESH_PER_ITER} replaced by a fresh one per iteration; "
+                           f"{phantoms_made} scenes generated in all"),
+            "skimage_samples_used": used,
+            "skimage_samples_skipped": skipped,
+            "skimage_samples_held_out": SKIMAGE_COLOR_HELDOUT,
+            "skimage_scaling": "uint8 divided by 255, RGBA composited on white with rgba2rgb, "
+                               "stereo_motorcycle: the left image",
+            "augmentation": "random crop (redrawn up to 4 times while its std over the 3 channels is <= 0.01), "
+                            "random rot90, random horizontal flip; no colour augmentation",
+            "noise": (f"additive white Gaussian, independent per channel and pixel, sigma ~ U[0, {SIGMA_MAX}] per "
+                      "item (the same for its 3 channels), noisy input not clipped"),
+            "sigma_input": meta["data_recipe"]["sigma_input"],
+        }
+        meta["training"]["init"] = (
+            "DeepInverse's default for pretrained=None (orthogonal, gain 0.2), then a residual start: head "
+            "channels 0..2 set to centred deltas on image channels 0..2 (zero on the other image channels and "
+            "on the sigma map), tail channel c to a centred delta on head channel c and zero on head channels "
+            "0..2 otherwise (the linear head-skip-tail path passes the input through), the other tail weights "
+            "x0.05, m_up1.0 x0.1")
+        meta["validation"] = {
+            "description": (f"{VAL_COUNT} held-out procedural colour scenes of {VAL_SIZE}x{VAL_SIZE} from the same "
+                            f"generator with seed {VAL_SEED} (never used in training), fixed Gaussian noise, "
+                            "sigma map = true sigma; model in float32 with the saved float16 weights cast back; "
+                            "PSNR = -10 log10(MSE) with the MSE over all 3 channels, max_pixel 1, averaged over "
+                            "the scenes"),
+            "table": table,
+            "table_live_float32_weights": table_live,
+            "extra_skimage_held_out_photos": {
+                "description": ("scikit-image colour samples kept out of training, top-left crop to multiples "
+                                f"of 16, noise seed {VAL_SEED + 7}, float16 weights cast to float32, for information"),
+                "results": heldout,
+            },
+        }
+    jpath = os.path.join(args.out, f"{name}.json")
     with open(jpath, "w") as f:
         json.dump(meta, f, indent=2)
         f.write("\n")

@@ -35,6 +35,32 @@ public struct HighresColorImage: Sendable {
             (imageSize, numOperators, noiseLevel, seed, dataDirectory)
     }
 
+    /// The shape of the ground truth, `[1, 3, H, W]`, for a source of the photograph's 321×481
+    /// (the synthetic scene has the same shape).
+    public var nominalShape: [Int] {
+        let size = BicubicResize.size(height: SyntheticColourScene.height, width: SyntheticColourScene.width, longestSide: imageSize)
+        return [1, 3, size.height, size.width]
+    }
+
+    /// Refuses a problem of `operators` blurs (default all) that would not fit in `budget`.
+    public func requireMemory(operators: Int? = nil, budget: MemoryBudget? = nil) throws {
+        let shape = nominalShape
+        try (budget ?? MemoryBudget.current()).require(
+            bytes: ScanMemory.circularBlurs(height: shape[2], width: shape[3], channels: 3, operators: operators ?? numOperators),
+            for: "\(Self.name) image_size \(imageSize), num_operators \(numOperators)")
+    }
+
+    /// Where the photograph comes from and where it goes; nothing is downloaded.
+    public static let instructions = """
+        The photograph of highres_color_image: \(photographFile), image 10 of the colour BSD68 test set
+        (481×321 RGB; Berkeley Segmentation Dataset, research use only under the BSDS terms, so InvScale
+        neither ships nor downloads it). DeepInverse's image collection distributes it:
+          https://huggingface.co/datasets/deepinv/images/resolve/main/\(photographFile)?download=true
+        Put it at DIR/\(photographFile) and pass --data-dir DIR or set \(DataFolder.environmentVariable)=DIR.
+        Without it the dataset uses a built-in synthetic colour scene of the same 481×321 shape; run.json
+        (data_source) says which one a run used.
+        """
+
     /// The photograph's path when the data folder holds it.
     public var photograph: String? {
         dataDirectory.map { $0 + "/" + Self.photographFile }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
@@ -87,7 +113,7 @@ public struct HighresColorImage: Sendable {
     }
 
     /// `clamp(blur(truth) + σ·n_k, 0, 1)` with operator k's noise.
-    private func measurement(operator k: Int, blur: CircularBlur, groundTruth truth: Tensor) throws -> Tensor {
+    public func measurement(operator k: Int, blur: CircularBlur, groundTruth truth: Tensor) throws -> Tensor {
         var y = try blur.apply(truth)
         try GaussianNoise(sigma: Float(noiseLevel), seed: seed).add(to: &y, stream: UInt64(k))
         y.withUnsafeMutableBufferPointer { values in
@@ -98,6 +124,7 @@ public struct HighresColorImage: Sendable {
 
     /// The whole problem: ground truth, every blur and every measurement; values in [0, 1].
     public func makeProblem() throws -> Problem {
+        try requireMemory()
         let truth = try groundTruth()
         let (height, width) = (truth.shape[2], truth.shape[3])
         let operators = try (0..<numOperators).map { try blur(operator: $0, height: height, width: width) }

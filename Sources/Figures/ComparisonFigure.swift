@@ -2,8 +2,9 @@ import Formats
 import Tensor
 
 /// The reconstruction figure of a run: ground truth | initialisation | reconstruction on one grey
-/// scale (the dataset's value range, values outside clipped) with its colour bar, then |error| of
-/// the reconstruction on a magma scale from 0 to its maximum with a second bar. Captions are the
+/// scale (the dataset's value range, values outside clipped; colour images in their own colours)
+/// with its colour bar, then |error| of the reconstruction (per pixel, over the channels of a
+/// colour image) on a magma scale from 0 to its maximum with a second bar. Captions are the
 /// caller's (name and scores); images are `[…, H, W]`, first item drawn, and volumes
 /// `[B, C, D, H, W]` show their middle axial slice `D/2`.
 public enum ComparisonFigure {
@@ -19,8 +20,7 @@ public enum ComparisonFigure {
         let (truth, initial, reconstruction) = (try shown(volumeTruth), try shown(volumeInitial), try shown(volumeReconstruction))
         let (h, w) = (truth.shape[truth.rank - 2], truth.shape[truth.rank - 1])
         let size = depth > 1 ? "\(h)×\(w), slice \(depth / 2) of \(depth)" : "\(h)×\(w)"
-        var error = reconstruction - truth
-        error.withUnsafeMutableBufferPointer { values in for index in values.indices { values[index] = abs(values[index]) } }
+        let error = errorMagnitude(reconstruction - truth)
         let errorMax = max(error.max() ?? 0, 1e-12)
         let grey = PanelGroup(panels: [FigurePanel(title: ["ground truth", size], image: truth),
                                        FigurePanel(title: initialCaption, image: initial),
@@ -31,6 +31,25 @@ public enum ComparisonFigure {
                                     scale: ColourScale(range: 0...errorMax, map: .magma), barTitle: "error",
                                     ticks: ticks(0...errorMax))
         try PanelFigure.render([grey, errorGroup]).writePNG(to: path)
+    }
+
+    /// `|e|` per pixel of the first item: the absolute value of a grey image, the Euclidean norm over
+    /// the three channels of a colour one (`[1, 1, H, W]`).
+    static func errorMagnitude(_ difference: Tensor) -> Tensor {
+        guard RasterCanvas.isColour(difference) else {
+            var error = difference
+            error.withUnsafeMutableBufferPointer { values in for index in values.indices { values[index] = abs(values[index]) } }
+            return error
+        }
+        let plane = difference.shape[2] * difference.shape[3]
+        let magnitude = difference.withUnsafeBufferPointer { values in
+            (0..<plane).map { (index: Int) -> Float in
+                let (red, green, blue) = (values[index], values[plane + index], values[2 * plane + index])
+                let squares: Float = red * red + green * green + blue * blue
+                return squares.squareRoot()
+            }
+        }
+        return Tensor(shape: [1, 1, difference.shape[2], difference.shape[3]], values: magnitude)
     }
 
     /// Nice tick values over `range` (those outside it are dropped by `PanelGroup`), labelled briefly.

@@ -28,4 +28,14 @@ public enum Preview {
                               ticks: ComparisonFigure.ticks(low...high))
         try PanelFigure.render([phantom, data]).writePNG(to: path)
     }
+
+    /// Writes a colour image `[1, 3, H, W]` beside one of its measurements (same shape), both in
+    /// their own colours on [0, 1], as an RGB PNG.
+    public static func writeColour(image: Tensor, measurement: Tensor, caption: String, to path: String) throws {
+        let (height, width) = (image.shape[image.rank - 2], image.shape[image.rank - 1])
+        let group = PanelGroup(panels: [FigurePanel(title: ["ground truth", "\(height)×\(width)"], image: image),
+                                        FigurePanel(title: ["measurement", caption], image: measurement)],
+                               scale: ColourScale(range: 0...1), barTitle: "value", ticks: ComparisonFigure.ticks(0...1))
+        try PanelFigure.render([group]).writePNG(to: path)
+    }
 }

@@ -32,17 +32,28 @@ public struct RasterCanvas: Sendable {
     }
 
     /// Draws the last two axes of `image` (`[…, H, W]`, first item) with its top-left corner at
-    /// (`x`, `y`), each value mapped through `scale` and shown as a `zoom`×`zoom` square.
+    /// (`x`, `y`), each value mapped through `scale` and shown as a `zoom`×`zoom` square. A colour
+    /// image (`[B, 3, H, W]`) is drawn in its own colours instead: each channel mapped linearly
+    /// from the scale's range to 0…255, values outside it clipped.
     public mutating func draw(image: Tensor, x: Int, y: Int, scale: ColourScale, zoom: Int = 1) {
         let (h, w) = (image.shape[image.rank - 2], image.shape[image.rank - 1])
+        let isColour = Self.isColour(image), plane = h * w
+        let (low, span) = (scale.range.lowerBound, max(scale.range.upperBound - scale.range.lowerBound, .leastNormalMagnitude))
+        func byte(_ value: Float) -> UInt8 { UInt8(min(max((value - low) / span * 255, 0), 255).rounded()) }
         image.withUnsafeBufferPointer { values in
             for i in 0..<(h * zoom) where y + i >= 0 && y + i < height {
                 for j in 0..<(w * zoom) where x + j >= 0 && x + j < width {
-                    pixels[(y + i) * width + x + j] = scale.colour(of: values[(i / zoom) * w + j / zoom])
+                    let index = (i / zoom) * w + j / zoom
+                    pixels[(y + i) * width + x + j] = isColour
+                        ? RGB(byte(values[index]), byte(values[plane + index]), byte(values[2 * plane + index]))
+                        : scale.colour(of: values[index])
                 }
             }
         }
     }
+
+    /// Whether `image` is a colour image `[B, 3, H, W]`, drawn in its own colours.
+    public static func isColour(_ image: Tensor) -> Bool { image.rank == 4 && image.shape[1] == 3 }
 
     /// Writes `text` on one line with the top of its capitals at (`x`, `y`), each font pixel a
     /// `size`×`size` square.

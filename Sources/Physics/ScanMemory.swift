@@ -18,4 +18,13 @@ public enum ScanMemory {
     public static func volumeScan(volume: [Int], views: Int, rows: Int, columns: Int) -> Int? {
         MemoryBudget.sum(MemoryBudget.product(volume + [8]), MemoryBudget.product(views, rows, columns, 8))
     }
+
+    /// `operators` circular blurs of `channels`×`height`×`width` images: four images (ground
+    /// truth, iterate, gradient, work copy), and per operator its measurement and its kernel's
+    /// half spectrum (`height·(width/2 + 1)` complex values).
+    public static func circularBlurs(height: Int, width: Int, channels: Int, operators: Int) -> Int? {
+        let image = MemoryBudget.product(channels, height, width, 4)
+        let perOperator = MemoryBudget.sum(image, MemoryBudget.product(height, width / 2 + 1, 8))
+        return MemoryBudget.sum(image.flatMap { MemoryBudget.product($0, 4) }, perOperator.flatMap { MemoryBudget.product($0, operators) })
+    }
 }

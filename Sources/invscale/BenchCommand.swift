@@ -8,7 +8,7 @@ import FoundationEssentials
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Time the building blocks (median, min and max of repeated runs).",
-        subcommands: [BenchProjector.self, BenchConeBeam.self, BenchDRUNet.self, BenchPnP.self])
+        subcommands: [BenchProjector.self, BenchConeBeam.self, BenchDRUNet.self, BenchPnP.self, BenchBlur.self])
 }
 
 /// `invscale bench projector`: forward and adjoint of the 2-D parallel-beam projector.
@@ -132,10 +132,12 @@ struct BenchDRUNet: ParsableCommand {
 /// default, as the peer benchmark times it), gradient and denoiser steps apart.
 struct BenchPnP: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pnp", abstract: "Time PnP iterations (gradient step, denoiser step) on tomography_2d.")
+        commandName: "pnp", abstract: "Time PnP iterations (gradient step, denoiser step) on tomography_2d or highres_color_image.")
 
-    @Option(help: "Image side N.") var size: Int = 512
-    @Option(help: "Number of operators the angles are split over.") var operators: Int = 8
+    @Option(help: "tomography_2d or highres_color_image (colour: a 3-channel denoiser, the reference's σ 0.005 and step 0.1).")
+    var dataset: String = "tomography_2d"
+    @Option(help: "Image side N (highres_color_image: the longest side).") var size: Int = 512
+    @Option(help: "Number of operators (angle blocks, or blurs).") var operators: Int = 8
     @Option(help: "Number of projection angles.") var angles: Int = 100
     @Option(help: "Denoiser: random (full-size DRUNet, random weights), bundled, drunet, tv, or a weights file.")
     var denoiser: String = "random"
@@ -144,8 +146,11 @@ struct BenchPnP: ParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
 
     func validate() throws {
+        guard PnPBenchmark.datasets.contains(dataset) else {
+            throw ValidationError("--dataset: expected \(PnPBenchmark.datasets.joined(separator: " or ")), got '\(dataset)'")
+        }
         guard size > 0 else { throw ValidationError("--size: expected a positive integer, got \(size)") }
-        guard operators > 0, operators <= angles else {
+        guard operators > 0, operators <= angles || dataset != "tomography_2d" else {
             throw ValidationError("--operators: expected 1…\(angles) (one angle at least per operator), got \(operators)")
         }
         guard angles > 0 else { throw ValidationError("--angles: expected a positive integer, got \(angles)") }
@@ -158,20 +163,53 @@ struct BenchPnP: ParsableCommand {
         if denoiser == "tv" {
             (model, name) = (try TotalVariationDenoiser(), "TV proximal denoiser, 50 dual iterations")
         } else {
-            let choice = try DenoiserCatalog.resolve(runWeights: denoiser, channels: 1)
+            let choice = try DenoiserCatalog.resolve(runWeights: denoiser, channels: dataset == "tomography_2d" ? 1 : 3)
             (model, name) = (choice.model, choice.source)
         }
-        let report = try PnPBenchmark.run(size: size, operators: operators, angles: angles, denoiser: model,
+        let report = try PnPBenchmark.run(dataset: dataset, size: size, operators: operators, angles: angles, denoiser: model,
                                           denoiserName: name, repetitions: reps)
         if json {
             print(try JSONOutput.string(report))
         } else {
-            print("pnp N=\(size), \(angles) angles over \(operators) operators, \(name), threads=\(report.threads)")
+            let data = report.angles.map { "\($0) angles over \(operators) operators" } ?? "\(operators) blurs, colour"
+            print("pnp \(dataset) N=\(size), \(data), \(name), threads=\(report.threads)")
             for step in ["gradient", "denoise", "iteration"] {
                 if let stats = report.cases[step] { print("  \(step): \(Format.seconds(stats))") }
             }
             print("  set-up: \(Format.fixed(report.setupSeconds, digits: 2)) s")
             if let rss = report.peakRSSMB { print("  peak RSS: \(Int(rss.rounded())) MiB") }
         }
+    }
+}
+
+/// `invscale bench blur`: the gradient step of highres_color_image's blurs, fused in the Fourier
+/// domain (what runs use) and operator by operator.
+struct BenchBlur: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "blur", abstract: "Time one gradient step of highres_color_image's circular blurs (fused and per operator) and one blur.")
+
+    @Option(help: "Longest image side S (2048: 1366×2048×3).") var size: Int = 2048
+    @Option(help: "Number of blurs.") var operators: Int = 8
+    @Option(help: "Timed repetitions after one warm-up.") var reps: Int = 5
+    @Flag(help: "Print one JSON object instead of text.") var json = false
+    @OptionGroup var runtime: RuntimeOptions
+
+    func validate() throws {
+        guard size >= 8 else { throw ValidationError("--size: expected an integer ≥ 8, got \(size)") }
+        guard operators > 0 else { throw ValidationError("--operators: expected a positive integer, got \(operators)") }
+        guard reps > 0 else { throw ValidationError("--reps: expected a positive integer, got \(reps)") }
+    }
+
+    func run() throws {
+        try runtime.configure()
+        let report = try BlurBenchmark.run(imageSize: size, operators: operators, repetitions: reps)
+        if json { return print(try JSONOutput.string(report)) }
+        let shape = report.imageShape
+        print("blur S=\(size): \(shape[2])×\(shape[3])×3, \(operators) blurs of \(report.kernelSize)×\(report.kernelSize), threads=\(report.threads)")
+        for step in ["gradient", "gradient_per_operator", "blur"] {
+            if let stats = report.cases[step] { print("  \(step): \(Format.seconds(stats))") }
+        }
+        print("  fused vs per-operator gradient: \(report.relativeDifference) relative")
+        if let rss = report.peakRSSMB { print("  peak RSS: \(Int(rss.rounded())) MiB") }
     }
 }

@@ -12,16 +12,17 @@ struct DataCommand: ParsableCommand {
 struct DataFetch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
-        abstract: "Show where to download a data set (walnut) and the file layout tomography_3d expects; downloads nothing.")
+        abstract: "Show where to download a data set (walnut, highres) and the layout the datasets expect; downloads nothing.")
 
-    @Argument(help: "walnut.") var name: String
+    @Argument(help: "walnut (tomography_3d) or highres (highres_color_image).") var name: String
     @Option(help: "The data folder to check (default $INVSCALE_DATA).") var dataDir: String?
 
     func validate() throws {
-        guard name == "walnut" else { throw ValidationError("unknown data set '\(name)'; expected walnut") }
+        guard ["walnut", "highres"].contains(name) else { throw ValidationError("unknown data set '\(name)'; expected walnut or highres") }
     }
 
     func run() throws {
+        if name == "highres" { return try highres() }
         print(DataFolder.instructions)
         print("""
             invscale does not download these files: the machines it is developed on have no network access,
@@ -36,5 +37,15 @@ struct DataFetch: ParsableCommand {
         case .cwi(let walnut): print("Found: the CWI walnut folder \(walnut)")
         case nil: print("\(folder) holds no walnut data yet.")
         }
+    }
+
+    /// The photograph of `highres_color_image`: its source, and whether the data folder holds it.
+    private func highres() throws {
+        print(HighresColorImage.instructions)
+        guard let folder = DataFolder.resolve(dataDir) else {
+            return print("No data folder given (--data-dir or \(DataFolder.environmentVariable)).")
+        }
+        let dataset = try HighresColorImage(dataDirectory: folder)
+        print(dataset.photograph.map { "Found: \($0)" } ?? "\(folder) holds no \(HighresColorImage.photographFile) yet.")
     }
 }

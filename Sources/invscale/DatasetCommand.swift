@@ -6,7 +6,7 @@ import Physics
 struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset", abstract: "Build a dataset and export it (NPY arrays, geometry.json, preview.png).",
-        subcommands: [Tomography2DCommand.self, Tomography3DCommand.self])
+        subcommands: [Tomography2DCommand.self, Tomography3DCommand.self, HighresColorImageCommand.self])
 }
 
 /// `invscale dataset tomography_2d`.
@@ -66,5 +66,32 @@ struct Tomography3DCommand: ParsableCommand {
         let volume = "\(scan.volume.depth)×\(scan.volume.height)×\(scan.volume.width)"
         print("tomography_3d volume=\(volume) views=\(numProjections) operators=\(numOperators) \(geometryType) detector=\(scan.detectorRows)×\(scan.detectorColumns)")
         print("wrote \(export)/ground_truth.npy, measurement_0…\(problem.measurements.count - 1).npy, vectors.npy, geometry.json, preview.png")
+    }
+}
+
+/// `invscale dataset highres_color_image`.
+struct HighresColorImageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "highres_color_image",
+        abstract: "A colour photograph (CBSD_0010.png from --data-dir, else a synthetic scene) resized to --image-size, blurred by anisotropic Gaussian kernels (circular), noisy, clamped to [0, 1].")
+
+    @Option(help: "Longest image side S (the 481×321 source resized, bicubic).") var imageSize: Int = 2048
+    @Option(help: "Number of blurs, kernels at angles linspace(0, 180, n).") var numOperators: Int = 1
+    @Option(help: "Standard deviation of the additive noise.") var noiseLevel: Double = 0.1
+    @Option(help: "Seed of the noise generator.") var seed: UInt64 = 42
+    @Option(help: "Folder with CBSD_0010.png (default $INVSCALE_DATA; see `invscale data fetch highres`); without it, the synthetic scene.")
+    var dataDir: String?
+    @Option(help: "Folder to write the dataset to.") var export: String
+    @OptionGroup var runtime: RuntimeOptions
+
+    func run() throws {
+        try runtime.configure()
+        let dataset = try HighresColorImage(imageSize: imageSize, numOperators: numOperators, noiseLevel: noiseLevel, seed: seed,
+                                            dataDirectory: DataFolder.resolve(dataDir))
+        print("source: \(dataset.source)")
+        let problem = try ColourExport.export(dataset, to: export)
+        let shape = problem.groundTruth.shape
+        print("highres_color_image S=\(imageSize) image=\(shape[2])×\(shape[3])×3 blurs=\(numOperators) σ=(\(dataset.sigma.0), \(dataset.sigma.1)) noise=\(noiseLevel) seed=\(seed)")
+        print("wrote \(export)/ground_truth.npy, measurement_0…\(numOperators - 1).npy, kernel_0…\(numOperators - 1).npy, dataset.json, preview.png")
     }
 }

@@ -26,7 +26,7 @@ struct ScanOptions: ParsableArguments {
 struct OperatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "op", abstract: "Apply a forward operator or its adjoint to an NPY file.",
-        subcommands: [Parallel2DCommand.self, ConeBeamCommand.self])
+        subcommands: [Parallel2DCommand.self, ConeBeamCommand.self, BlurCommand.self])
 }
 
 /// `invscale op parallel2d`.
@@ -127,6 +127,35 @@ struct ConeBeamCommand: ParsableCommand {
             let volume = try ArrayLayout.read(input, trailing: domain, expected: "D, H, W")
             try NPY.write(try volume.restore(op.apply(volume.tensor)), to: output)
         }
+    }
+}
+
+/// `invscale op blur`.
+struct BlurCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "blur",
+        abstract: "Circular blur by a kernel [k, k] (k odd), the same on every channel: image [H, W] or [B, C, H, W] → same shape; y[i,j] = Σ K[a,b]·x[(i−a+c) mod H, (j−b+c) mod W], c = k/2.")
+
+    @Option(help: "Kernel .npy file [k, k], k odd (e.g. kernel_0.npy of `invscale dataset highres_color_image`).") var kernel: String
+    @Flag(help: "Apply the adjoint (the correlation) instead.") var adjoint = false
+    @Argument(help: "Input .npy file (float32 or float64).") var input: String
+    @Argument(help: "Output .npy file (float32).") var output: String
+    @OptionGroup var runtime: RuntimeOptions
+
+    func run() throws {
+        try runtime.configure()
+        let size = try NPY.read(path: kernel).shape
+        guard size.count == 2, size[0] == size[1], size[0] % 2 == 1 else {
+            throw FormatError(file: kernel, "expected a square kernel [k, k] with k odd, got shape \(size)")
+        }
+        let taps = try ArrayLayout.read(kernel, trailing: size, expected: "k, k").tensor.reshaped(size)
+        let shape = try NPY.read(path: input).shape
+        guard shape.count == 2 || shape.count == 4 else {
+            throw FormatError(file: input, "expected an image [H, W] or [B, C, H, W], got shape \(shape)")
+        }
+        let image = try ArrayLayout.read(input, trailing: Array(shape.suffix(2)), expected: "H, W")
+        let blur = try CircularBlur(kernel: taps, height: shape[shape.count - 2], width: shape[shape.count - 1])
+        try NPY.write(try image.restore(adjoint ? blur.adjoint(image.tensor) : blur.apply(image.tensor)), to: output)
     }
 }
 

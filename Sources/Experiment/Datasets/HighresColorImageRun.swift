@@ -1,29 +1,89 @@
-/// `highres_color_image`: a colour photograph resized to `image_size`, blurred by anisotropic
-/// Gaussian kernels, noisy. Declared so that experiment files naming it are checked and planned;
-/// not built yet.
+import Communication
+import Datasets
+import Figures
+import Physics
+import Solvers
+import Tensor
+
+/// `highres_color_image`: a colour photograph (or, without it, a synthetic scene) resized to
+/// `image_size`, blurred by anisotropic Gaussian kernels with periodic boundaries, noisy and
+/// clamped to [0, 1]; the reference's deblurring dataset.
 public struct HighresColorImageRun: DatasetRun {
-    static let imageSize = ParameterSpec("image_size", .int, .int(2048), "longest image side in pixels", bound: .positive)
-    static let numOperators = ParameterSpec(SharedParameterName.numOperators, .int, .int(1), "blur operators, kernels at angles spread over 180°",
-                                            bound: .positive)
-    static let noiseLevel = ParameterSpec(SharedParameterName.noiseLevel, .float, .double(0.01), "standard deviation of the Gaussian noise",
+    static let imageSize = ParameterSpec("image_size", .int, .int(2048), "longest image side S in pixels (the photograph resized, bicubic)",
+                                         bound: .positive)
+    static let numOperators = ParameterSpec(SharedParameterName.numOperators, .int, .int(1),
+                                            "blurs, anisotropic Gaussians at angles linspace(0, 180, n)", bound: .positive)
+    static let noiseLevel = ParameterSpec(SharedParameterName.noiseLevel, .float, .double(0.1), "standard deviation of the Gaussian noise",
                                           bound: .nonNegative)
-    static let seed = ParameterSpec(SharedParameterName.seed, .int, .int(0), "seed of the noise generator (operator i uses seed + i)",
+    static let seed = ParameterSpec(SharedParameterName.seed, .int, .int(42), "seed of the noise generator (the reference's 42)",
                                     bound: .nonNegative)
 
     public static let component = ComponentSpec(
-        "highres_color_image", .dataset,
+        HighresColorImage.name, .dataset,
         summary: "Colour photograph resized to image_size, blurred by anisotropic Gaussian kernels, noisy.",
-        isBuilt: false, imageSizeParameter: imageSize.name, dimensions: 2,
+        isBuilt: true, imageSizeParameter: imageSize.name, dimensions: 2,
         parameters: [imageSize, numOperators, noiseLevel, seed])
 
-    /// The longest side and the operator count.
-    let side: Int, operators: Int
+    /// The scan these values describe.
+    public let dataset: HighresColorImage
 
     public init(_ parameters: ParameterSet) throws {
-        (side, operators) = (try parameters.int(Self.imageSize), try parameters.int(Self.numOperators))
+        dataset = try HighresColorImage(imageSize: parameters.int(Self.imageSize), numOperators: parameters.int(Self.numOperators),
+                                        noiseLevel: parameters.double(Self.noiseLevel),
+                                        seed: UInt64(max(0, try parameters.int(Self.seed))))
     }
 
     /// "2048 px": the longest side.
-    public var sizeLabel: String { "\(side) px" }
-    public var operatorCount: Int { operators }
+    public var sizeLabel: String { "\(dataset.imageSize) px" }
+    public var operatorCount: Int { dataset.numOperators }
+
+    /// A shorter side the SSIM window supports, and blurs that fit in memory.
+    public static func check(_ point: DatasetPoint) throws {
+        let side = point.int(imageSize)
+        let dataset = try HighresColorImage(imageSize: max(side, 8), numOperators: point.int(numOperators), dataDirectory: nil)
+        guard side >= 8, dataset.nominalShape[2] >= DatasetChecks.minimumImageSide else {
+            throw point.fail(imageSize, "expected a longest side ≥ 10 (the shorter side must hold the SSIM window), got \(side)")
+        }
+        do {
+            try dataset.requireMemory(budget: point.memory)
+        } catch let error as MemoryLimitError {
+            throw point.fail(imageSize, "\(error); expected a smaller image_size or num_operators")
+        }
+    }
+
+    /// The ground truth, and this rank's blurs (all of them without `distributePhysics`) as one
+    /// `CircularBlurStack`, their measurements simulated here and folded into its spectra.
+    public func makeData(communicator: any Communicator, distributePhysics: Bool) throws -> RunData {
+        let dataset = self.dataset, count = dataset.numOperators
+        let mine = distributePhysics
+            ? DistributedLeastSquaresFidelity.operators(count: count, rank: communicator.rank, size: communicator.size) : Array(0..<count)
+        try dataset.requireMemory(operators: mine.count)
+        let truth = try dataset.groundTruth()
+        let (height, width) = (truth.shape[2], truth.shape[3])
+        let local = try mine.isEmpty ? nil : Self.stack(dataset, operators: mine, truth: truth)
+        let fidelity: any DataFidelity = try distributePhysics
+            ? DistributedLeastSquaresFidelity(local: local, imageShape: truth.shape, communicator: communicator) : local!
+        var data = RunData(
+            groundTruth: truth, valueRange: 0...1, fidelity: fidelity,
+            filteredBackProjection: {
+                throw DatasetError("init_method fbp: \(HighresColorImage.name) is a deblurring problem without a filtered back-projection; expected zeros or pseudo_inverse")
+            },
+            operatorDescription: distributePhysics ? RunData.description(mine, of: count, rank: communicator.rank)
+                : "all \(count) blurs on every process",
+            writePreview: { path in
+                let first = try dataset.measurement(operator: 0, blur: dataset.blur(operator: 0, height: height, width: width),
+                                                    groundTruth: truth)
+                try Preview.writeColour(image: truth, measurement: first, caption: "blur 1 of \(count), noise \(dataset.noiseLevel)",
+                                        to: path)
+            })
+        data.source = dataset.source
+        return data
+    }
+
+    /// The blurs `operators` of `dataset` and their measurements of `truth`, as one stack.
+    static func stack(_ dataset: HighresColorImage, operators: [Int], truth: Tensor) throws -> CircularBlurStack {
+        let blurs = try operators.map { try dataset.blur(operator: $0, height: truth.shape[2], width: truth.shape[3]) }
+        let measurements = try zip(operators, blurs).map { try dataset.measurement(operator: $0, blur: $1, groundTruth: truth) }
+        return try CircularBlurStack(blurs: blurs, measurements: measurements)
+    }
 }

@@ -49,9 +49,9 @@ public struct DenoiserParameters: Sendable {
             base = try TotalVariationDenoiser(iterations: tvIterations)
             description = "TV proximal denoiser, \(tvIterations) dual iterations"
         case .drunet where shape.count == 5:
-            (base, description) = try DenoiserCatalog.resolveVolume(runWeights: weights, channels: 1)
+            (base, description) = try DenoiserCatalog.resolveVolume(runWeights: weights, channels: shape[1])
         case .drunet:
-            let choice = try DenoiserCatalog.resolve(runWeights: weights, channels: 1)
+            let choice = try DenoiserCatalog.resolve(runWeights: weights, channels: shape[1])
             (base, description) = (choice.model, choice.source)
         }
         let (patch, overlap, batch) = (execution.patchSize, execution.overlap, execution.maxBatchSize)

@@ -1,4 +1,3 @@
-import CFFTW
 import Tensor
 
 /// A blur with periodic boundaries (DeepInverse's `Blur(padding="circular", use_fft=True)`):
@@ -12,8 +11,9 @@ public final class CircularBlur: LinearOperator, @unchecked Sendable {
     public let height: Int, width: Int
     /// The kernel's spectrum, H × (W/2 + 1) complex values as (real, imaginary), with FFTW's
     /// 1/(H·W) normalisation folded in.
-    private let spectrum: [Float]
-    private let plans: FFTWPlanPair
+    let spectrum: [Float]
+    /// The FFTs of this image size.
+    let fft: PlaneFFT
 
     /// The blur of `kernel` (`[k, k]`, k odd) on images of `height` × `width`.
     public init(kernel: Tensor, height: Int, width: Int) throws {
@@ -22,31 +22,24 @@ public final class CircularBlur: LinearOperator, @unchecked Sendable {
         }
         guard height > 0, width > 0 else { throw PhysicsError("blur: expected an image size > 0, got \(height)×\(width)") }
         (self.height, self.width) = (height, width)
-        let pixels = height * width, bins = height * (width / 2 + 1)
-        let real = fftwf_alloc_real(pixels)!, complex = fftwf_alloc_complex(bins)!
-        defer { fftwf_free(real); fftwf_free(complex) }
-        plans = FFTWPlanner.lock.withLock { _ in
-            FFTWPlanPair(forward: fftwf_plan_dft_r2c_2d(Int32(height), Int32(width), real, complex, UInt32(FFTW_ESTIMATE)),
-                         inverse: fftwf_plan_dft_c2r_2d(Int32(height), Int32(width), complex, real, UInt32(FFTW_ESTIMATE)))
-        }
+        let fft = PlaneFFT(height: height, width: width)
+        self.fft = fft
         // K̃: K zero-padded and rolled so that its centre sits at (0, 0); taps that wrap add up.
-        real.initialize(repeating: 0, count: pixels)
+        var padded = [Float](repeating: 0, count: height * width)
         let size = kernel.shape[0], c = size / 2
         kernel.withUnsafeBufferPointer { taps in
             for a in 0..<size {
                 for b in 0..<size {
                     let row = ((a - c) % height + height) % height, column = ((b - c) % width + width) % width
-                    real[row * width + column] += taps[a * size + b]
+                    padded[row * width + column] += taps[a * size + b]
                 }
             }
         }
-        fftwf_execute_dft_r2c(plans.forward, real, complex)
-        let values = UnsafeMutableRawPointer(complex).assumingMemoryBound(to: Float.self)
-        let scale = 1 / Float(pixels)
-        spectrum = (0..<(2 * bins)).map { values[$0] * scale }
+        var values = [Float](repeating: 0, count: 2 * fft.bins)
+        values.withUnsafeMutableBufferPointer { fft.forward(padded, into: $0.baseAddress!) }
+        let scale = 1 / Float(height * width)
+        spectrum = values.map { $0 * scale }
     }
-
-    deinit { plans.destroy() }
 
     public func domainShape(batch: Int, channels: Int) -> [Int] { [batch, channels, height, width] }
     public func rangeShape(batch: Int, channels: Int) -> [Int] { [batch, channels, height, width] }
@@ -66,19 +59,13 @@ public final class CircularBlur: LinearOperator, @unchecked Sendable {
     /// Every H×W plane of `input` multiplied in frequency by the kernel's spectrum (or its
     /// conjugate), planes in parallel; each plane's result depends on that plane alone.
     private func filtered(_ input: Tensor, conjugate: Bool) -> Tensor {
-        let pixels = height * width, bins = height * (width / 2 + 1)
-        let planes = input.count / pixels
-        var output = Tensor(shape: input.shape)
+        let pixels = height * width, bins = fft.bins
+        var output = input
         let sign: Float = conjugate ? -1 : 1
-        input.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                let (source, target) = (source.baseAddress!, target.baseAddress!)
-                parallelFor(planes) { plane in
-                    let real = fftwf_alloc_real(pixels)!, complex = fftwf_alloc_complex(bins)!
-                    defer { fftwf_free(real); fftwf_free(complex) }
-                    real.update(from: source + plane * pixels, count: pixels)
-                    fftwf_execute_dft_r2c(plans.forward, real, complex)
-                    let values = UnsafeMutableRawPointer(complex).assumingMemoryBound(to: Float.self)
+        output.withUnsafeMutableBufferPointer { target in
+            let target = target.baseAddress!
+            parallelFor(input.count / pixels) { plane in
+                fft.filter(target + plane * pixels) { values in
                     spectrum.withUnsafeBufferPointer { kernel in
                         for bin in 0..<bins {
                             let (xr, xi) = (values[2 * bin], values[2 * bin + 1])
@@ -87,8 +74,6 @@ public final class CircularBlur: LinearOperator, @unchecked Sendable {
                             values[2 * bin + 1] = xr * ki + xi * kr
                         }
                     }
-                    fftwf_execute_dft_c2r(plans.inverse, complex, real)
-                    (target + plane * pixels).update(from: real, count: pixels)
                 }
             }
         }
