@@ -81,7 +81,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SolversTests", dependencies: ["Solvers", "Datasets", "Denoisers", "Metrics", "Communication", "Tensor"]),
         .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Tensor"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", "Experiment"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", "Experiment", "Datasets", "Metrics"]),
         .testTarget(name: "LaunchersTests", dependencies: ["Launchers", "Results", "Experiment", "SafeFiles", "Tensor"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Results"]),
         .testTarget(name: "CLITests", dependencies: ["invscale", "Formats", "Tensor"]),

@@ -14,7 +14,7 @@ public enum DenoiserCatalog {
     }
 
     /// `weights` (a `.pth`/`.safetensors` file) when given; otherwise model `name`:
-    /// `drunet` = the official weights for `channels` when cached, else the bundled grey model;
+    /// `drunet` = the official weights for `channels` when cached, else the bundled model (grey or colour);
     /// `bundled` = the bundled model; `random` = the full architecture with random weights.
     public static func resolve(weights: String?, model name: String, channels: Int) throws -> Choice {
         if let weights {
@@ -30,7 +30,8 @@ public enum DenoiserCatalog {
             return Choice(model: bundled.model,
                           source: "\(bundled.source) (official weights not in the cache: invscale weights fetch \(entry.name))")
         case "bundled":
-            return Choice(model: try DRUNet.bundled(), source: "bundled small DRUNet (\(DRUNet.bundledFile), embedded in the executable)")
+            let file = DRUNet.bundledFileName(channels: channels)
+            return Choice(model: try DRUNet.bundled(channels: channels), source: "bundled small DRUNet (\(file), embedded in the executable)")
         case "random":
             let configuration = try DRUNetConfiguration(inputChannels: channels, outputChannels: channels)
             return Choice(model: try DRUNet.random(configuration: configuration), source: "full-size DRUNet with random weights")

@@ -26,8 +26,8 @@ struct BundledModelTests {
     @Test("the executable embeds Resources/weights/drunet_bundled_gray.safetensors byte for byte, and it loads as that file does")
     func embedded() throws {
         let file = try Data(contentsOf: URL(fileURLWithPath: Self.weights))
-        #expect(DRUNet.bundledBytes.count == file.count)
-        #expect(Data(DRUNet.bundledBytes) == file)
+        #expect(DRUNet.bundledBytes().count == file.count)
+        #expect(Data(DRUNet.bundledBytes()) == file)
         let (embedded, fromFile) = (try DRUNet.bundled(), try DRUNet(contentsOf: Self.weights))
         #expect(embedded.configuration == fromFile.configuration)
         let x = NormalGenerator(seed: 5).tensor(shape: [1, 1, 24, 24])

@@ -11,3 +11,12 @@ static inline const unsigned char *invscale_bundled_gray(size_t *count) {
     *count = (size_t)(invscale_bundled_gray_end - invscale_bundled_gray_start);
     return invscale_bundled_gray_start;
 }
+
+extern const unsigned char invscale_bundled_color_start[];
+extern const unsigned char invscale_bundled_color_end[];
+
+/// The bytes of drunet_bundled_color.safetensors; `count` receives their number.
+static inline const unsigned char *invscale_bundled_color(size_t *count) {
+    *count = (size_t)(invscale_bundled_color_end - invscale_bundled_color_start);
+    return invscale_bundled_color_start;
+}

@@ -42,7 +42,7 @@ public struct HighresColorImageRun: DatasetRun {
         let side = point.int(imageSize)
         let dataset = try HighresColorImage(imageSize: max(side, 8), numOperators: point.int(numOperators), dataDirectory: nil)
         guard side >= 8, dataset.nominalShape[2] >= DatasetChecks.minimumImageSide else {
-            throw point.fail(imageSize, "expected a longest side ≥ 10 (the shorter side must hold the SSIM window), got \(side)")
+            throw point.fail(imageSize, "expected a longest side ≥ 9, so that the shorter side (2/3 of it) holds the SSIM window of \(DatasetChecks.minimumImageSide), got \(side)")
         }
         do {
             try dataset.requireMemory(budget: point.memory)
