@@ -31,6 +31,11 @@ struct BadInputTests {
             (["bench", "drunet", "--nc", "8,16,32"], "--nc"),
             (["bench", "drunet", "--channels", "2"], "--channels"),
             (["bench", "drunet", "--depth", "0"], "--depth"),
+            (["dataset", "highres_color_image", "--image-size", "4", "--export", folder], "image_size"),
+            (["dataset", "highres_color_image", "--num-operators", "0", "--export", folder], "num_operators"),
+            (["bench", "blur", "--size", "2"], "--size"),
+            (["bench", "pnp", "--dataset", "walnut"], "--dataset"),
+            (["data", "fetch", "bsd"], "walnut or highres"),
         ]
         for (arguments, name) in cases {
             let message = try failure(arguments)

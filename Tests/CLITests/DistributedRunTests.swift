@@ -209,3 +209,44 @@ struct DistributedFaultTests {
         #expect(CLI.runFolders(output).count == 1, "the grid stops after an interrupted run")
     }
 }
+
+extension DistributedRunTests {
+    @Test("highres_color_image with the bundled colour DRUNet in tiles 32/8: 2 ranks (blurs and tiles split) give the 1-process image")
+    func colourRun() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let config = try RunCommandTests.write("""
+            dataset:
+              - highres_color_image:
+                  image_size: 72
+                  num_operators: 3
+                  noise_level: 0.05
+            solver:
+              - PnP:
+                  denoiser: drunet
+                  denoiser_weights: bundled
+                  denoiser_sigma: 0.05
+                  step_size: 0.3
+                  init_method: pseudo_inverse
+                  patch_size: 32
+                  overlap: 8
+                  slurm_ntasks_per_node, distribute_physics, distribute_denoiser: [
+                    [1, false, true],
+                    [2, true, true],
+                  ]
+            max-runs: 2
+            """, in: folder)
+        let result = try CLI.run(["run", config, "--output", output, "--launcher", "mpirun"],
+                                 environment: Self.environment.merging(["INVSCALE_DATA": ""]) { $1 })
+        #expect(result.status == 0, "\(result.output)\n\(result.error)")
+        let runs = try Self.results(output)
+        let single = try #require(runs["1 false true"]), pair = try #require(runs["2 true true"])
+        for run in [single, pair] {
+            #expect(run.record["status"] as? String == "finished", "\(run.record["error"] ?? "")")
+            #expect(run.image.shape == [1, 3, 48, 72] && run.record["tile_windows"] as? Int == 6)
+            #expect((run.record["denoiser"] as? String)?.contains("drunet_bundled_color") == true)
+        }
+        #expect((pair.record["operators"] as? String)?.contains("operators 0, 2 of 3 on rank 0") == true)
+        let difference = zip(pair.image.scalars, single.image.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(difference <= 1e-5, "max difference \(difference) (values in [0, 1])")
+    }
+}
