@@ -61,7 +61,9 @@ public enum BicubicResize {
     static func taps(input: Int, output: Int) -> [Tap] {
         let scale = Float(input) / Float(output)
         return (0..<output).map { destination in
-            let source = scale * (Float(destination) + 0.5) - 0.5
+            // One rounding (a fused multiply-add), as PyTorch's vectorised CPU kernel rounds it;
+            // Swift's `addingProduct` is fused on every machine, so the taps never depend on the CPU.
+            let source = Float(-0.5).addingProduct(scale, Float(destination) + 0.5)
             let floor = source.rounded(.down), t = source - floor
             let index = Int(floor)
             func clamped(_ i: Int) -> Int { min(max(i, 0), input - 1) }

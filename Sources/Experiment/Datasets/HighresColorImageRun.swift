@@ -51,6 +51,13 @@ public struct HighresColorImageRun: DatasetRun {
         }
     }
 
+    /// [H, W] of the resized 481×321 source: the longest side is `image_size`.
+    public static func imageSides(sizeValues: [Int], dimensions: Int) -> [Int] {
+        guard let side = sizeValues.first, side > 0 else { return sizeValues }
+        let size = BicubicResize.size(height: SyntheticColourScene.height, width: SyntheticColourScene.width, longestSide: side)
+        return [size.height, size.width]
+    }
+
     /// The ground truth, and this rank's blurs (all of them without `distributePhysics`) as one
     /// `CircularBlurStack`, their measurements simulated here and folded into its spectra.
     public func makeData(communicator: any Communicator, distributePhysics: Bool) throws -> RunData {

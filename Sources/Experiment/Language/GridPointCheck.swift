@@ -62,14 +62,16 @@ struct GridPointCheck {
         guard solverValues[ExecutionParameters.distributeDenoiser.name]?.value.boolValue == true,
               let sizeParameter = dataset.spec.imageSizeParameter,
               let sizes = datasetValues[sizeParameter]?.value.intList else { return }
-        // One size for every dimension, or one per dimension (then matched to the tile list).
-        let sides = sizes.count == 1 ? Array(repeating: sizes[0], count: patchSizes.count) : sizes
+        // The dataset's sides, matched to the tile list (one tile size for every side, or one per side).
+        let sides = ParameterCatalog.datasetRun(named: dataset.name)?.imageSides(sizeValues: sizes, dimensions: patchSizes.count)
+            ?? (sizes.count == 1 ? Array(repeating: sizes[0], count: patchSizes.count) : sizes)
         guard sides.count == patchSizes.count || patchSizes.count == 1,
               zip(patchSizes.count == 1 ? Array(repeating: patchSizes[0], count: sides.count) : patchSizes, sides)
                 .contains(where: { $0 >= $1 }) else { return }
         let shown = sizes.count == 1 ? "\(sizes[0])" : "\(sizes)"
+        let image = sides != sizes && sides.count > 1 ? ": an image of \(RunSpec.sizes(sides))" : ""
         let sizeLine = datasetValues[sizeParameter]?.line.map { ", line \($0)" } ?? ", default"
-        throw fail(ExecutionParameters.patchSize, "\(described(ExecutionParameters.patchSize)) is not smaller than the image (\(sizeParameter) \(shown) of dataset \(dataset.name)\(sizeLine)); expected tiles smaller than the image in every dimension, or patch_size 0 for no tiling")
+        throw fail(ExecutionParameters.patchSize, "\(described(ExecutionParameters.patchSize)) is not smaller than the image (\(sizeParameter) \(shown) of dataset \(dataset.name)\(sizeLine)\(image)); expected tiles smaller than the image in every dimension, or patch_size 0 for no tiling")
     }
 
     /// `slurm_gres` of the form `gpu`, `gpu:N`, `gpu:TYPE` or `gpu:TYPE:N` asks for N GPUs per

@@ -15,6 +15,9 @@ public protocol DatasetRun: Sendable {
     /// Checks a grid point's values together (image sides, operators against views, memory), so
     /// that `--plan` refuses what the run would refuse.
     static func check(_ point: DatasetPoint) throws
+    /// The image's spatial sides for the values of its size parameter (one value: every side),
+    /// so that tiles can be checked against them before a run starts.
+    static func imageSides(sizeValues: [Int], dimensions: Int) -> [Int]
     /// This rank's part: every operator, or with `distributePhysics` only this rank's share.
     func makeData(communicator: any Communicator, distributePhysics: Bool) throws -> RunData
 }
@@ -23,6 +26,11 @@ extension DatasetRun {
     /// A dataset that InvScale does not build yet.
     public func makeData(communicator: any Communicator, distributePhysics: Bool) throws -> RunData {
         throw RunModelError.notBuilt("dataset \(Self.component.name)")
+    }
+
+    /// One value for every side, or one value per side.
+    public static func imageSides(sizeValues: [Int], dimensions: Int) -> [Int] {
+        sizeValues.count == 1 ? Array(repeating: sizeValues[0], count: dimensions) : sizeValues
     }
 
     /// No checks beyond each parameter's own.
