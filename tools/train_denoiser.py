@@ -44,6 +44,7 @@ PATCH = 64
 BATCH = 16
 ELLIPSE_PER_BATCH = 10  # the rest of the batch comes from scikit-image's sample images
 SIGMA_MAX = 0.2
+LOW_SIGMA_MAX = 0.02  # --low-sigma-items draw sigma from U[0, LOW_SIGMA_MAX]
 LR_PEAK = 8e-4
 LR_FINAL_FRACTION = 0.01
 WARMUP_FRACTION = 0.03
@@ -581,7 +582,15 @@ def main():
     ap.add_argument("--channels", type=int, choices=(1, 3), default=1,
                     help="1: the grey model drunet_bundled_gray (default); 3: the colour model "
                          "drunet_bundled_color, trained on procedural colour scenes and colour photos")
+    ap.add_argument("--resume", default=None,
+                    help="continue from these weights (a .safetensors file this script wrote) instead of the "
+                         "identity start; a fresh warm-up + cosine schedule runs over --minutes")
+    ap.add_argument("--low-sigma-items", type=int, default=0,
+                    help=f"items per batch whose sigma is drawn from U[0, {LOW_SIGMA_MAX}] instead of "
+                         f"U[0, {SIGMA_MAX}] (default 0: every item from the wide range)")
     args = ap.parse_args()
+    if not 0 <= args.low_sigma_items <= BATCH:
+        ap.error(f"--low-sigma-items: expected 0..{BATCH}, got {args.low_sigma_items}")
     colour = args.channels == 3
     name = NAME_COLOR if colour else NAME
 
@@ -619,7 +628,19 @@ def main():
 
     # ---- model, optimiser
     model = build_model(args.channels)
-    if colour:
+    resumed = None
+    if args.resume:
+        with open(args.resume, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        model.load_state_dict({k: v.float() for k, v in load_file(args.resume).items()})
+        previous = os.path.splitext(args.resume)[0] + ".json"
+        prior = json.load(open(previous)) if os.path.exists(previous) else {}
+        resumed = {"file": os.path.basename(args.resume), "sha256": digest,
+                   "previous_iterations": prior.get("training", {}).get("iterations"),
+                   "previous_minutes_budget": prior.get("training", {}).get("minutes_budget"),
+                   "previous_continuation": prior.get("continuation"), "previous_validation": prior.get("validation")}
+        print(f"resumed from {args.resume} (sha256 {digest[:12]}…)", flush=True)
+    elif colour:
         start_as_identity_colour(model, args.channels)
     else:
         start_as_identity(model)
@@ -661,7 +682,10 @@ def main():
         patches += [crop(rng, samples[int(rng.integers(0, len(samples)))], PATCH)
                     for _ in range(BATCH - n_gen)]
         clean = torch.from_numpy(np.stack(patches) if colour else np.stack(patches)[:, None])
-        sigma = torch.from_numpy(rng.uniform(0.0, SIGMA_MAX, size=(BATCH, 1, 1, 1)).astype(np.float32))
+        sigma_draw = rng.uniform(0.0, SIGMA_MAX, size=(BATCH, 1, 1, 1))
+        if args.low_sigma_items:
+            sigma_draw[BATCH - args.low_sigma_items:] *= LOW_SIGMA_MAX / SIGMA_MAX
+        sigma = torch.from_numpy(sigma_draw.astype(np.float32))
         noise = torch.from_numpy(rng.standard_normal(clean.shape).astype(np.float32))
         noisy = clean + sigma * noise
 
@@ -785,6 +809,8 @@ def main():
             "noise": f"additive white Gaussian, sigma ~ U[0, {SIGMA_MAX}] per item, noisy input not clipped",
             "sigma_input": "model(x_noisy, sigma) with sigma of shape (B,1,1,1) = the true sigma (DeepInverse expands it to the noise-level map channel)",
         },
+        "continuation": None if resumed is None else {**resumed, "low_sigma_items": args.low_sigma_items,
+                                                      "low_sigma_max": LOW_SIGMA_MAX},
         "training": {
             "loss": "L1 on the clean image",
             "optimiser": {"name": "Adam", "betas": [0.9, 0.999], "weight_decay": 0.0,
