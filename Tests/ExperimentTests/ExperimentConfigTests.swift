@@ -196,7 +196,7 @@ struct ExperimentConfigTests {
                 #expect(value == parameter.defaultValue, "\(component.name).\(parameter.name)")
             }
         }
-        #expect(ParameterCatalog.datasets.map(\.isBuilt) == [true, true, false])
+        #expect(ParameterCatalog.datasets.map(\.isBuilt) == [true, true, true])
     }
 
     /// One bad input: the file text, and what the error's description must contain.
