@@ -50,8 +50,8 @@ public enum BlurBenchmark {
             })
         }
         let (a, b) = (try fused.gradient(x), try perOperator.gradient(x))
-        let scale = max(Double(b.withUnsafeBufferPointer { $0.map(abs).max() ?? 0 }), .leastNormalMagnitude)
-        let difference = zip(a.withUnsafeBufferPointer(Array.init), b.withUnsafeBufferPointer(Array.init)).map { Double(abs($0 - $1)) }.max() ?? 0
+        let scale = max(Double(b.scalars.map(abs).max() ?? 0), .leastNormalMagnitude)
+        let difference = Double(zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0)
         return BlurBenchmarkReport(
             benchmark: "blur",
             cases: ["gradient": try timed { _ = try fused.gradient(x) },

@@ -46,9 +46,8 @@ public enum PnPBenchmark {
         let solver: PnP
         if dataset == HighresColorImage.name {
             let scan = try HighresColorImage(imageSize: size, numOperators: operators, noiseLevel: 0.1, dataDirectory: nil)
-            let problem = try scan.makeProblem()
-            let fidelity = try CircularBlurStack(blurs: problem.operators.operators.compactMap { $0 as? CircularBlur },
-                                                 measurements: problem.measurements)
+            try scan.requireMemory()
+            let fidelity = try scan.blurStack(operators: Array(0..<operators), groundTruth: scan.groundTruth())
             solver = try PnP(fidelity: fidelity, denoiser: denoiser, settings: PnPSettings(denoiserSigma: 0.005, stepSize: 0.1))
         } else {
             let problem = try Tomography2D(imgSize: size, numOperators: operators, numAngles: angles, noiseLevel: 0.01).makeProblem()

@@ -122,6 +122,14 @@ public struct HighresColorImage: Sendable {
         return y
     }
 
+    /// The blurs `operators` and their measurements of `truth`, folded into one `CircularBlurStack`
+    /// (the measurements are not kept).
+    public func blurStack(operators: [Int], groundTruth truth: Tensor) throws -> CircularBlurStack {
+        let blurs = try operators.map { try blur(operator: $0, height: truth.shape[2], width: truth.shape[3]) }
+        let measurements = try zip(operators, blurs).map { try measurement(operator: $0, blur: $1, groundTruth: truth) }
+        return try CircularBlurStack(blurs: blurs, measurements: measurements)
+    }
+
     /// The whole problem: ground truth, every blur and every measurement; values in [0, 1].
     public func makeProblem() throws -> Problem {
         try requireMemory()

@@ -1,7 +1,6 @@
 import Communication
 import Datasets
 import Figures
-import Physics
 import Solvers
 import Tensor
 
@@ -67,7 +66,7 @@ public struct HighresColorImageRun: DatasetRun {
         try dataset.requireMemory(operators: mine.count)
         let truth = try dataset.groundTruth()
         let (height, width) = (truth.shape[2], truth.shape[3])
-        let local = try mine.isEmpty ? nil : Self.stack(dataset, operators: mine, truth: truth)
+        let local = try mine.isEmpty ? nil : dataset.blurStack(operators: mine, groundTruth: truth)
         let fidelity: any DataFidelity = try distributePhysics
             ? DistributedLeastSquaresFidelity(local: local, imageShape: truth.shape, communicator: communicator) : local!
         var data = RunData(
@@ -85,12 +84,5 @@ public struct HighresColorImageRun: DatasetRun {
             })
         data.source = dataset.source
         return data
-    }
-
-    /// The blurs `operators` of `dataset` and their measurements of `truth`, as one stack.
-    static func stack(_ dataset: HighresColorImage, operators: [Int], truth: Tensor) throws -> CircularBlurStack {
-        let blurs = try operators.map { try dataset.blur(operator: $0, height: truth.shape[2], width: truth.shape[3]) }
-        let measurements = try zip(operators, blurs).map { try dataset.measurement(operator: $0, blur: $1, groundTruth: truth) }
-        return try CircularBlurStack(blurs: blurs, measurements: measurements)
     }
 }
