@@ -5,8 +5,9 @@ import FoundationEssentials
 
 /// The results dashboard: one self-contained HTML file (inline CSS, SVG and a few lines of script,
 /// no network) with a header (experiment, date, machine, versions), the table of runs, PSNR against
-/// iteration and against time (log-time toggle), the time breakdown per run (gradient, denoiser,
-/// communication, mean per iteration) and each run's comparison figure.
+/// iteration and against time (log-time toggle), the time to reach PSNR levels near the best
+/// (`TimeToTargetSection`), the time breakdown per run (gradient, denoiser, communication, mean per
+/// iteration) and each run's comparison figure.
 public struct HTMLReport {
     public let title: String
     public let runs: [RunResult]
@@ -43,6 +44,8 @@ public struct HTMLReport {
         if !curves.isEmpty {
             body += section("PSNR", "<div class=\"grid\">" + chartBox(psnrChart(x: .iteration, label: "iteration"))
                 + chartBox(psnrChart(x: .cumulativeTime, label: "time (s)"), toggle: psnrChart(x: .cumulativeTime, label: "time (s, log)", log: true)) + "</div>")
+            let targets = TimeToTargetSection(runs: runs, labels: shortLabels).html()
+            if !targets.isEmpty { body += section("Time to target", targets) }
             body += section("Time per iteration", "<div class=\"grid\">" + chartBox(breakdownChart()) + "</div>")
         }
         let sections = ReportSections(runs: runs)
@@ -159,8 +162,7 @@ public struct HTMLReport {
     private func images() -> String {
         var seen = Set<String>()
         let previews = runs.compactMap { run -> String? in
-            let dataset = run.record.spec.dataset + " " + run.record.spec.datasetParameters.keys.sorted()
-                .map { "\($0) \(run.record.spec.datasetParameters[$0]!.displayText)" }.joined(separator: ", ")
+            let dataset = run.datasetText
             guard seen.insert(dataset).inserted,
                   let data = FileManager.default.contents(atPath: RunFolder(run.folder).previewFile) else { return nil }
             return "<figure class=\"image\"><img alt=\"dataset preview\" src=\"data:image/png;base64,\(Base64.encode([UInt8](data)))\">"

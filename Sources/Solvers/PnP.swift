@@ -37,17 +37,14 @@ public struct PnPSettings: Sendable, Equatable {
 }
 
 /// Plug-and-play proximal gradient descent (PnP-PGD):
-/// `x ← x − γ·∇f(x)`, then `x ← D_σ(x)` (or `(1 − α)x + α·D_σ(x)`).
-///
-/// The denoiser works on [0, 1] images through the fixed affine map of `settings.valueRange`
-/// (`x₀₁ = (x − lo)/(hi − lo)`), never through the iterate's own min/max as the reference does (that
-/// rescale makes σ meaningless and collapses with a zero start). The two steps are separate calls
-/// so a runner can time them apart.
+/// `x ← x − γ·∇f(x)`, then `x ← D_σ(x)` (or `(1 − α)x + α·D_σ(x)`), the denoiser applied through
+/// the data's value range (`DenoiserPrior`). The two steps are separate calls so a runner can time
+/// them apart.
 public struct PnP: IterativeSolver, Sendable {
     /// The data term.
     public let fidelity: any DataFidelity
-    /// The prior's denoiser.
-    public let denoiser: any Denoiser
+    /// The prior step.
+    public let prior: DenoiserPrior
     /// The settings.
     public let settings: PnPSettings
     /// The step γ in use.
@@ -60,17 +57,12 @@ public struct PnP: IterativeSolver, Sendable {
     /// normal operator.
     public init(fidelity: any DataFidelity, denoiser: any Denoiser, settings: PnPSettings,
                 knownNormSquared: Double? = nil) throws {
-        guard settings.valueRange.upperBound > settings.valueRange.lowerBound else {
-            throw SolverError("PnP value range: expected lower < upper, got \(settings.valueRange)")
-        }
-        guard settings.denoiserSigma >= 0, settings.denoiserSigma.isFinite else {
-            throw SolverError("denoiser_sigma: expected a finite value ≥ 0, got \(settings.denoiserSigma)")
-        }
+        prior = try DenoiserPrior(denoiser: denoiser, valueRange: settings.valueRange)
+        try DenoiserPrior.check(sigma: settings.denoiserSigma)
         if let lambda = settings.relaxation, !(lambda > 0 && lambda.isFinite) {
             throw SolverError("denoiser_lambda_relaxation: expected a positive number, got \(lambda)")
         }
         self.fidelity = fidelity
-        self.denoiser = denoiser
         self.settings = settings
         if let fixed = settings.stepSize {
             guard fixed > 0, fixed.isFinite else { throw SolverError("step_size: expected a positive number, got \(fixed)") }
@@ -93,13 +85,7 @@ public struct PnP: IterativeSolver, Sendable {
 
     /// The starting image; `fbp` must be given for `.fbp`.
     public func initialImage(_ method: PnPInitialisation, fbp: (() throws -> Tensor)? = nil) throws -> Tensor {
-        switch method {
-        case .zeros: return Tensor(shape: fidelity.imageShape)
-        case .pseudoInverse: return try fidelity.adjointOfMeasurements()
-        case .fbp:
-            guard let fbp else { throw SolverError("init_method fbp: this problem has no filtered back-projection") }
-            return try fbp()
-        }
+        try fidelity.initialImage(method, fbp: fbp)
     }
 
     /// Runs iterations on `x` until `maxIterations` (at least one) or until `observer` says stop;
@@ -120,19 +106,9 @@ public struct PnP: IterativeSolver, Sendable {
         x.axpy(Float(-step), try fidelity.gradient(x))
     }
 
-    /// `x ← D_σ(x)` or its relaxed form, through the fixed [0, 1] map.
+    /// `x ← D_σ(x)` or its relaxed form with α = γλ/(1 + γλ).
     public func denoiseStep(_ x: inout Tensor) throws {
-        let (low, high) = (settings.valueRange.lowerBound, settings.valueRange.upperBound)
-        let width = high - low
-        var unit = x
-        unit.affine(scale: 1 / width, offset: -low / width)
-        var denoised = try denoiser.denoise(unit, sigma: [settings.denoiserSigma])
-        if let lambda = settings.relaxation {
-            let alpha = Float(step * lambda / (1 + step * lambda))
-            denoised.scale(by: alpha)
-            denoised.axpy(1 - alpha, unit)
-        }
-        denoised.affine(scale: width, offset: low)
-        x = denoised
+        let alpha = settings.relaxation.map { Float(step * $0 / (1 + step * $0)) }
+        x = try prior.denoise(x, sigma: settings.denoiserSigma, relaxation: alpha)
     }
 }

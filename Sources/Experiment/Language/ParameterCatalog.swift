@@ -15,7 +15,9 @@ public enum ParameterCatalog {
     public static let datasets: [ComponentSpec] = datasetRuns.map { $0.component }
 
     /// The solvers: one registration line each; the declaration is the solver's own file.
-    public static let solverRuns: [any SolverRun.Type] = [PnPRun.self]
+    public static let solverRuns: [any SolverRun.Type] = [
+        PnPRun.self, PnPFISTARun.self, PnPHQSRun.self, DPIRRun.self, PnPADMMRun.self,
+    ]
 
     /// The solvers' declarations.
     public static let solvers: [ComponentSpec] = solverRuns.map { $0.component }

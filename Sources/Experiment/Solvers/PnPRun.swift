@@ -15,22 +15,13 @@ public struct PnPRun: SolverRun {
                                         bound: .positive)
     static let stepSizeScale = ParameterSpec("step_size_scale", .float, .double(0.99), "factor on 1/‖A‖² when step_size is null",
                                              bound: .positive)
-    static let initMethod = ParameterSpec("init_method", .string, .string(PnPInitialisation.pseudoInverse.rawValue),
-                                          "first iterate; pseudo_inverse is Aᵀy, as in the reference",
-                                          choices: PnPInitialisation.allCases.map(\.rawValue))
-    static let seed = ParameterSpec(SharedParameterName.seed, .int, .int(0), "seed of random weights and other random choices", bound: .nonNegative)
-
     public static let component = ComponentSpec(
         "PnP", .solver,
         summary: "Plug-and-play proximal gradient: a gradient step on ½‖Ax − y‖², then a denoiser.",
-        isBuilt: true, parameters: [
-            DenoiserParameters.denoiser, DenoiserParameters.sigma, relaxation, stepSize, stepSizeScale,
-            ExecutionParameters.distributePhysics, ExecutionParameters.distributeDenoiser, ExecutionParameters.patchSize,
-            ExecutionParameters.overlap, ExecutionParameters.maxBatchSize, ExecutionParameters.tileGather, initMethod,
-            ExecutionParameters.slurmNodes, ExecutionParameters.slurmTasksPerNode, ExecutionParameters.slurmGres,
-            ExecutionParameters.torchrunProcesses, ExecutionParameters.namePrefix, DenoiserParameters.weights,
-            ExecutionParameters.device, StoppingRule.psnrTarget, StoppingRule.patience, DenoiserParameters.tvIterations, seed,
-        ])
+        isBuilt: true, parameters: SolverParameters.list(own: own))
+
+    /// The parameters of proximal-gradient PnP, which `PnP-FISTA` shares.
+    static let own = [relaxation, stepSize, stepSizeScale]
 
     public let prior: DenoiserParameters
     public let relaxation: Double?
@@ -43,16 +34,20 @@ public struct PnPRun: SolverRun {
         relaxation = try parameters.optionalDouble(Self.relaxation)
         stepSize = try parameters.optionalDouble(Self.stepSize)
         stepSizeScale = try parameters.double(Self.stepSizeScale)
-        initialisation = try parameters.choice(Self.initMethod, as: PnPInitialisation.self)
+        initialisation = try parameters.choice(SolverParameters.initMethod, as: PnPInitialisation.self)
     }
 
     /// The solver for `fidelity` and `denoiser` on data in `valueRange`; `knownNormSquared` is
     /// ‖A‖² when an earlier run on the same data estimated it.
     public func makeSolver(fidelity: any DataFidelity, denoiser: any Denoiser, valueRange: ClosedRange<Float>,
                            knownNormSquared: Double?) throws -> any IterativeSolver {
-        let settings = PnPSettings(denoiserSigma: Float(prior.sigma), stepSize: stepSize, stepSizeScale: stepSizeScale,
-                                   relaxation: relaxation, valueRange: valueRange)
-        return try PnP(fidelity: fidelity, denoiser: denoiser, settings: settings, knownNormSquared: knownNormSquared)
+        try PnP(fidelity: fidelity, denoiser: denoiser, settings: settings(valueRange: valueRange), knownNormSquared: knownNormSquared)
+    }
+
+    /// The proximal-gradient settings on data in `valueRange`.
+    func settings(valueRange: ClosedRange<Float>) -> PnPSettings {
+        PnPSettings(denoiserSigma: Float(prior.sigma), stepSize: stepSize, stepSizeScale: stepSizeScale,
+                    relaxation: relaxation, valueRange: valueRange)
     }
 
     /// The label part: "PnP (drunet σ 0.05, weights bundled, λ 10.0, init fbp)".

@@ -1,0 +1,39 @@
+import Denoisers
+import Solvers
+
+/// `PnP-FISTA`: the accelerated form of `PnP`. The same gradient step and denoiser, taken at a
+/// point extrapolated with FISTA's momentum; the same cost per iteration. Its parameters are
+/// `PnP`'s and `restart`.
+public struct PnPFISTARun: SolverRun {
+    static let restart = ParameterSpec("restart", .bool, .bool(false),
+                                       "restart the momentum whenever it points against the last step (gradient restart)")
+
+    public static let component = ComponentSpec(
+        "PnP-FISTA", .solver,
+        summary: "PnP with FISTA's momentum: the gradient step and denoiser at an extrapolated point, same cost per iteration.",
+        isBuilt: true, parameters: SolverParameters.list(own: PnPRun.own + [restart]))
+
+    /// The proximal-gradient parameters, as `PnP` reads them.
+    public let steps: PnPRun
+    public let restart: Bool
+    public var prior: DenoiserParameters { steps.prior }
+    public var initialisation: PnPInitialisation { steps.initialisation }
+
+    public init(_ parameters: ParameterSet) throws(RunModelError) {
+        steps = try PnPRun(parameters)
+        restart = try parameters.bool(Self.restart)
+    }
+
+    public func makeSolver(fidelity: any DataFidelity, denoiser: any Denoiser, valueRange: ClosedRange<Float>,
+                           knownNormSquared: Double?) throws -> any IterativeSolver {
+        try PnPFISTA(fidelity: fidelity, denoiser: denoiser, settings: steps.settings(valueRange: valueRange), restart: restart,
+                     knownNormSquared: knownNormSquared)
+    }
+
+    /// The label part: "PnP-FISTA (drunet σ 0.05, restart, init fbp)".
+    public var label: String {
+        let relaxationPart = steps.relaxation.map { ", λ \(ParameterValue.double($0))" } ?? ""
+        let restartPart = restart ? ", restart" : ""
+        return "\(Self.component.name) (\(prior.label)\(relaxationPart)\(restartPart), init \(initialisation.rawValue))"
+    }
+}

@@ -1,0 +1,64 @@
+import Denoisers
+import Tensor
+
+/// Plug-and-play ADMM with a scaled dual variable u: the data step
+/// `x_k = argmin ½Σ‖A_k x − y_k‖² + (μ/2)‖x − (z_{k−1} − u_{k−1})‖²`, solved by warm-started
+/// conjugate gradients as in `PnPHQS`; then `z_k = D_σ(x_k + u_{k−1})` and
+/// `u_k = u_{k−1} + x_k − z_k`. The iterate recorded is z_k; z_0 and the first warm start are the
+/// run's start, u_0 = 0.
+public struct PnPADMM: IterativeSolver, Sendable {
+    /// The data term.
+    public let fidelity: any DataFidelity
+    /// The prior step.
+    public let prior: DenoiserPrior
+    /// σ_k and μ_k (ADMM's declaration gives one constant pair).
+    public let schedule: SplittingSchedule
+    /// The data step's solver.
+    public let conjugateGradient: ConjugateGradient
+    /// ‖A‖² the penalty was scaled by.
+    public let normSquared: Double?
+
+    /// The proximal step 1/μ of the first iteration.
+    public var step: Double { 1 / schedule.penalty(at: 1) }
+
+    /// A solver with the given schedule (its μ already in the data term's units).
+    public init(fidelity: any DataFidelity, prior: DenoiserPrior, schedule: SplittingSchedule,
+                conjugateGradient: ConjugateGradient, normSquared: Double?) {
+        self.fidelity = fidelity
+        self.prior = prior
+        self.schedule = schedule
+        self.conjugateGradient = conjugateGradient
+        self.normSquared = normSquared
+    }
+
+    public func initialImage(_ method: PnPInitialisation, fbp: (() throws -> Tensor)?) throws -> Tensor {
+        try fidelity.initialImage(method, fbp: fbp)
+    }
+
+    /// Runs iterations from `x` (z_0) until `maxIterations` or until `observer` says stop; `x`
+    /// ends as the last z_k.
+    @discardableResult
+    public func solve<Observer: IterationObserver>(_ x: inout Tensor, maxIterations: Int, observer: inout Observer) throws -> Int {
+        var data = x, normalOfData: Tensor? = nil, adjoint: Tensor? = nil
+        var dual = Tensor(shape: x.shape)
+        for iteration in 1...max(1, maxIterations) {
+            let penalty = schedule.penalty(at: iteration)
+            try observer.run(.gradient, iteration: iteration) {
+                let back = try adjoint ?? fidelity.adjointOfMeasurements()
+                adjoint = back
+                var rightHandSide = back
+                rightHandSide.axpy(Float(penalty), x - dual)
+                try conjugateGradient.solve(&data, normalOfX: &normalOfData, rightHandSide: rightHandSide, shift: penalty) {
+                    try fidelity.normal($0)
+                }
+            }
+            try observer.run(.denoise, iteration: iteration) {
+                let point = data + dual
+                x = try prior.denoise(point, sigma: schedule.sigma(at: iteration))
+                dual = point - x
+            }
+            guard try observer.shouldContinue(after: iteration, iterate: x) else { return iteration }
+        }
+        return max(1, maxIterations)
+    }
+}

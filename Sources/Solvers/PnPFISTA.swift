@@ -1,0 +1,62 @@
+import Denoisers
+import Tensor
+
+/// Accelerated plug-and-play proximal gradient (PnP-FISTA): PnP's two steps taken at an
+/// extrapolated point, `x_k = D_σ(y_k − γ∇f(y_k))`, `y_{k+1} = x_k + ((t_k − 1)/t_{k+1})(x_k − x_{k−1})`
+/// with `t_1 = 1`, `t_{k+1} = (1 + √(1 + 4t_k²))/2` (Beck and Teboulle). One gradient and one
+/// denoiser call per iteration, as `PnP`; the extrapolation is an axpy, timed with the gradient.
+///
+/// With `restart`, the momentum starts again (t = 1) whenever it points against the last step,
+/// `(y_k − x_k)·(x_k − x_{k−1}) > 0` (O'Donoghue and Candès' gradient restart).
+public struct PnPFISTA: IterativeSolver, Sendable {
+    /// The proximal-gradient steps, shared with `PnP`.
+    public let steps: PnP
+    /// Whether the momentum restarts when it points against the last step.
+    public let restart: Bool
+
+    public var step: Double { steps.step }
+    public var normSquared: Double? { steps.normSquared }
+
+    /// A solver with `PnP`'s settings and step (see `PnP.init`).
+    public init(fidelity: any DataFidelity, denoiser: any Denoiser, settings: PnPSettings, restart: Bool,
+                knownNormSquared: Double? = nil) throws {
+        steps = try PnP(fidelity: fidelity, denoiser: denoiser, settings: settings, knownNormSquared: knownNormSquared)
+        self.restart = restart
+    }
+
+    public func initialImage(_ method: PnPInitialisation, fbp: (() throws -> Tensor)?) throws -> Tensor {
+        try steps.initialImage(method, fbp: fbp)
+    }
+
+    /// Runs iterations on `x` (x_0) until `maxIterations` or until `observer` says stop; `x` ends
+    /// as the last denoised iterate x_k.
+    @discardableResult
+    public func solve<Observer: IterationObserver>(_ x: inout Tensor, maxIterations: Int, observer: inout Observer) throws -> Int {
+        var previous = x, extrapolated = x, t = 1.0
+        for iteration in 1...max(1, maxIterations) {
+            var point = x
+            try observer.run(.gradient, iteration: iteration) {
+                if iteration > 1 { extrapolated = momentumPoint(current: x, previous: previous, extrapolated: extrapolated, t: &t) }
+                point = extrapolated
+                try steps.gradientStep(&point)
+            }
+            try observer.run(.denoise, iteration: iteration) { try steps.denoiseStep(&point) }
+            previous = x
+            x = point
+            guard try observer.shouldContinue(after: iteration, iterate: x) else { return iteration }
+        }
+        return max(1, maxIterations)
+    }
+
+    /// `y = x_k + ((t − 1)/t')(x_k − x_{k−1})` with `t' = (1 + √(1 + 4t²))/2`, t reset to 1 first
+    /// when restarting; t becomes t'.
+    func momentumPoint(current: Tensor, previous: Tensor, extrapolated: Tensor, t: inout Double) -> Tensor {
+        let direction = current - previous
+        if restart, (extrapolated - current).dot(direction) > 0 { t = 1 }
+        let next = (1 + (1 + 4 * t * t).squareRoot()) / 2
+        var point = current
+        point.axpy(Float((t - 1) / next), direction)
+        t = next
+        return point
+    }
+}
