@@ -9,13 +9,19 @@ public enum ConeBeamStart {
     /// instance by an all-reduce across the processes holding them) gives the FDK of the whole scan
     /// up to rounding.
     public static func feldkamp(operators: [ConeBeam3D], measurements: [Tensor], totalViews: Int) throws -> Tensor {
+        try feldkampSum(operators: operators, measurements: measurements, totalViews: totalViews).rounded
+    }
+
+    /// `feldkamp` summed in double (`DoubleSum`), before its rounding: what ranks holding some
+    /// operators each all-reduce, so the total does not depend on how the operators are split.
+    public static func feldkampSum(operators: [ConeBeam3D], measurements: [Tensor], totalViews: Int) throws -> DoubleSum {
         guard operators.count == measurements.count else {
             throw DatasetError("partial fdk: \(operators.count) operators but \(measurements.count) measurements")
         }
         guard let first = operators.first else {
             throw DatasetError("partial fdk: expected at least one operator")
         }
-        var sum = Tensor(shape: first.domainShape(batch: measurements[0].shape[0], channels: measurements[0].shape[1]))
+        var sum = DoubleSum(shape: first.domainShape(batch: measurements[0].shape[0], channels: measurements[0].shape[1]))
         for (op, y) in zip(operators, measurements) {
             var part = try FeldkampReconstruction(projector: op).reconstruct(y)
             part.scale(by: Float(Double(op.geometry.views.count) / Double(totalViews)))

@@ -125,9 +125,15 @@ public struct HighresColorImage: Sendable {
     /// The blurs `operators` and their measurements of `truth`, folded into one `CircularBlurStack`
     /// (the measurements are not kept).
     public func blurStack(operators: [Int], groundTruth truth: Tensor) throws -> CircularBlurStack {
+        try CircularBlurStack(sums: spectralSums(operators: operators, groundTruth: truth), count: operators.count)
+    }
+
+    /// The spectral sums of the listed blurs and their measurements (zero without any): what a
+    /// rank holding those blurs adds to the other ranks' sums to build the whole stack.
+    public func spectralSums(operators: [Int], groundTruth truth: Tensor) throws -> SpectralSums {
         let blurs = try operators.map { try blur(operator: $0, height: truth.shape[2], width: truth.shape[3]) }
         let measurements = try zip(operators, blurs).map { try measurement(operator: $0, blur: $1, groundTruth: truth) }
-        return try CircularBlurStack(blurs: blurs, measurements: measurements)
+        return try SpectralSums(blurs: blurs, measurements: measurements, imageShape: truth.shape)
     }
 
     /// The whole problem: ground truth, every blur and every measurement; values in [0, 1].

@@ -25,12 +25,13 @@ extension Tomography2D {
     /// measurements make: `Σ_k (A_k/A)·FBP_k(y_k)` over them, where FBP_k uses operator k's angles.
     /// Summed over every operator (for instance by an all-reduce across processes that each hold
     /// some), it is the FBP of the whole scan up to rounding, since the ramp filter acts on each
-    /// projection alone.
-    public func filteredBackProjection(operators: [Int], measurements: [Tensor]) throws -> Tensor {
+    /// projection alone. Summed in double (`DoubleSum`), so that the rounded total does not
+    /// depend on how the operators are grouped.
+    public func filteredBackProjection(operators: [Int], measurements: [Tensor]) throws -> DoubleSum {
         guard operators.count == measurements.count else {
             throw DatasetError("partial fbp: \(operators.count) operators but \(measurements.count) measurements")
         }
-        var sum = Tensor(shape: [1, 1, imgSize, imgSize])
+        var sum = DoubleSum(shape: [1, 1, imgSize, imgSize])
         for (index, y) in zip(operators, measurements) {
             let geometry = try geometry(operator: index)
             var part = try FilteredBackProjection(projector: ParallelBeam2D(geometry: geometry)).reconstruct(y)

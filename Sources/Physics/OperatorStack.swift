@@ -33,14 +33,22 @@ public struct OperatorStack: Sendable {
     /// `[A_1 x, …, A_K x]`.
     public func apply(_ x: Tensor) throws -> [Tensor] { try operators.map { try $0.apply(x) } }
 
-    /// `Σ_k A_kᵀ y_k`.
-    public func adjoint(_ measurements: [Tensor]) throws -> Tensor {
+    /// `Σ_k A_kᵀ y_k`, rounded once from its double sum (see `adjointSum`).
+    public func adjoint(_ measurements: [Tensor]) throws -> Tensor { try adjointSum(measurements).rounded }
+
+    /// `Σ_k A_kᵀ y_k` accumulated in double: the same after rounding however the operators are
+    /// grouped (in one stack, or in stacks on several ranks whose sums are added).
+    public func adjointSum(_ measurements: [Tensor]) throws -> DoubleSum {
         guard measurements.count == operators.count else {
             throw PhysicsError("operator stack adjoint: expected \(operators.count) measurements, got \(measurements.count)")
         }
-        var total = try operators[0].adjoint(measurements[0])
-        for (op, y) in zip(operators.dropFirst(), measurements.dropFirst()) { total.add(try op.adjoint(y)) }
-        return total
+        var total: DoubleSum?
+        for (op, y) in zip(operators, measurements) {
+            let part = try op.adjoint(y)
+            if total == nil { total = DoubleSum(shape: part.shape) }
+            total?.add(part)
+        }
+        return total!
     }
 
     /// `Σ_k A_kᵀ A_k x`.

@@ -88,7 +88,12 @@ public enum SolverRunner {
             record = recorder.record
             throw error
         }
-        if record.status == .running { record.status = .finished }
+        if record.status == .running {
+            record.status = .finished
+            if let limit = solver.iterationLimit, limit < spec.maxIterations, record.iterations == limit {
+                record.stopReason = "\(spec.solver) is \(limit) iterations long (its schedule)"
+            }
+        }
         var peaks = [ProcessMemory.peakResidentBytes().map { Double($0) / 1_048_576 } ?? 0]
         record.peakRSSMB = peaks[0]
         try communicator.allReduce(&peaks, .max)

@@ -4,7 +4,9 @@ import Tensor
 /// A least-squares fidelity with its operators spread over ranks (`distribute_physics`): each
 /// rank holds only its own operators and measurements (operator k on rank `k mod P`, possibly
 /// none) and every quantity is its local sum followed by one all-reduce, so all ranks get the
-/// same `Σ_k` over all K operators. Idle ranks still join every all-reduce.
+/// same `Σ_k` over all K operators. Idle ranks still join every all-reduce. The local sums and the
+/// all-reduce are in double (`DataFidelity.unroundedSum`), rounded to float after it, so for a
+/// least-squares stack the result is the one-process result whatever the number of ranks.
 public struct DistributedLeastSquaresFidelity: DataFidelity {
     /// This rank's operators, or nil when it has none.
     public let local: (any DataFidelity)?
@@ -27,14 +29,14 @@ public struct DistributedLeastSquaresFidelity: DataFidelity {
         Array(stride(from: rank, to: count, by: size))
     }
 
-    public func gradient(_ x: Tensor) throws -> Tensor { try reduced { try $0.gradient(x) } }
-    public func adjointOfMeasurements() throws -> Tensor { try reduced { try $0.adjointOfMeasurements() } }
-    public func normal(_ x: Tensor) throws -> Tensor { try reduced { try $0.normal(x) } }
+    public func gradient(_ x: Tensor) throws -> Tensor { try unroundedSum(.gradient, x).rounded }
+    public func adjointOfMeasurements() throws -> Tensor { try unroundedSum(.adjointOfMeasurements, Tensor(shape: imageShape)).rounded }
+    public func normal(_ x: Tensor) throws -> Tensor { try unroundedSum(.normal, x).rounded }
 
-    /// `part` of the local operators (zero without any), summed over the ranks.
-    private func reduced(_ part: (any DataFidelity) throws -> Tensor) throws -> Tensor {
-        var sum = try local.map(part) ?? Tensor(shape: imageShape)
-        try communicator.allReduce(&sum, .sum)
+    /// `term` of the local operators (zero without any), summed over the ranks in double.
+    public func unroundedSum(_ term: FidelityTerm, _ x: Tensor) throws -> DoubleSum {
+        var sum = try local?.unroundedSum(term, x) ?? DoubleSum(shape: imageShape)
+        try communicator.allReduce(&sum.values, .sum)
         return sum
     }
 }

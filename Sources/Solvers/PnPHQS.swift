@@ -6,7 +6,8 @@ import Tensor
 /// `(Σ A_kᵀA_k + μ_k I)x = Σ A_kᵀy_k + μ_k z_{k−1}` solved by warm-started conjugate gradients
 /// (a fixed number of inner iterations at most, each one normal-operator application: one
 /// all-reduce when the physics is spread), then the prior step `z_k = D_{σ_k}(x_k)`. The iterate
-/// recorded is z_k; z_0 and the first warm start are the run's start.
+/// recorded is z_k; z_0 and the first warm start are the run's start. With an `iterationLimit`
+/// (DPIR) it stops there, whatever the run asks.
 public struct PnPHQS: IterativeSolver, Sendable {
     /// The data term.
     public let fidelity: any DataFidelity
@@ -18,13 +19,17 @@ public struct PnPHQS: IterativeSolver, Sendable {
     public let conjugateGradient: ConjugateGradient
     /// ‖A‖² the penalties were scaled by.
     public let normSquared: Double?
+    /// DPIR: the schedule's length, after which the method stops; nil for plain HQS.
+    public let iterationLimit: Int?
 
     /// The proximal step 1/μ of the first iteration.
     public var step: Double { 1 / schedule.penalty(at: 1) }
 
-    /// A solver with the given schedule (its μ already in the data term's units).
+    /// A solver with the given schedule (its μ already in the data term's units), stopping after
+    /// `iterationLimit` iterations when given.
     public init(fidelity: any DataFidelity, prior: DenoiserPrior, schedule: SplittingSchedule,
-                conjugateGradient: ConjugateGradient, normSquared: Double?) {
+                conjugateGradient: ConjugateGradient, normSquared: Double?, iterationLimit: Int? = nil) {
+        self.iterationLimit = iterationLimit
         self.fidelity = fidelity
         self.prior = prior
         self.schedule = schedule
@@ -41,7 +46,8 @@ public struct PnPHQS: IterativeSolver, Sendable {
     @discardableResult
     public func solve<Observer: IterationObserver>(_ x: inout Tensor, maxIterations: Int, observer: inout Observer) throws -> Int {
         var data = x, normalOfData: Tensor? = nil, adjoint: Tensor? = nil
-        for iteration in 1...max(1, maxIterations) {
+        let iterations = max(1, min(maxIterations, iterationLimit ?? maxIterations))
+        for iteration in 1...iterations {
             let penalty = schedule.penalty(at: iteration)
             try observer.run(.gradient, iteration: iteration) {
                 let back = try adjoint ?? fidelity.adjointOfMeasurements()
@@ -55,6 +61,6 @@ public struct PnPHQS: IterativeSolver, Sendable {
             try observer.run(.denoise, iteration: iteration) { x = try prior.denoise(data, sigma: schedule.sigma(at: iteration)) }
             guard try observer.shouldContinue(after: iteration, iterate: x) else { return iteration }
         }
-        return max(1, maxIterations)
+        return iterations
     }
 }

@@ -61,15 +61,17 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try runtime.configure()
-        let experiment = try config.map { try ExperimentFile.load(path: $0) }
-            ?? ExperimentFile(yaml: DefaultExperiment.yaml, path: DefaultExperiment.name)
+        let experiments = try config.map { try ExperimentFile.load(path: $0) }
+            ?? [ExperimentFile(yaml: DefaultExperiment.yaml, path: DefaultExperiment.name)]
+        let name = experiments[0].path + (experiments.count > 1 ? " (\(experiments.count) experiments)" : "")
         let parallel = try parallelConfig.map { try ParallelConfig.load(path: $0) }
         // Set before expansion: the plan's memory check looks for the walnut there. Processes
         // started by the launchers (mpirun, srun) inherit the environment.
         if let dataDir { setenv(DataFolder.environmentVariable, absolute(dataDir), 1) }
-        var runs = try experiment.expand(maxProcesses: maxProcesses)
+        var runs: [RunSpec] = []
+        for experiment in experiments { runs += try experiment.expand(maxProcesses: maxProcesses, firstIndex: runs.count) }
         if let maxRuns { runs = runs.map { $0.withMaxIterations(maxRuns) } }
-        print("experiment \(experiment.path)")
+        print("experiment \(name)")
         ExperimentPlan(runs: runs).lines().forEach { print($0) }
         guard !plan else { return }
         Interruption.install()
@@ -95,8 +97,8 @@ struct RunCommand: ParsableCommand {
         print("")
         ExperimentRunner.table(summaries).forEach { print($0) }
         print("results in \(output)")
-        if !experiment.html {
-            print("report: not written (html: false in \(experiment.path)); invscale report \(output) writes it")
+        if experiments.contains(where: { !$0.html }) {
+            print("report: not written (html: false in \(experiments[0].path)); invscale report \(output) writes it")
         } else if !dryRun, summaries.contains(where: { $0.record != nil }) {
             do {
                 let report = try ReportWriter.write(results: absolute(output))

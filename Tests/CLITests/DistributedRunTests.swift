@@ -250,3 +250,49 @@ extension DistributedRunTests {
         #expect(difference <= 1e-5, "max difference \(difference) (values in [0, 1])")
     }
 }
+
+extension DistributedRunTests {
+    @Test("every solver on 2 ranks (operators and tiles split) gives its 1-process image within 1e-5 of the range")
+    func everySolverOnTwoRanks() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let common = """
+                  denoiser: drunet
+                  denoiser_weights: \(Self.weights)
+                  denoiser_sigma: 0.015
+                  init_method: fbp
+                  patch_size: 64
+                  overlap: 16
+                  slurm_ntasks_per_node, distribute_physics, distribute_denoiser: [[1, false, true], [2, true, true]]
+            """
+        let solvers = ["PnP", "PnP-FISTA", "PnP-HQS", "DPIR", "PnP-ADMM"]
+        let config = try RunCommandTests.write("""
+            dataset:
+              - tomography_2d:
+                  img_size: 128
+                  num_angles: 60
+                  num_operators: 8
+            solver:
+            \(solvers.map { "  - \($0):\n\(common)" }.joined(separator: "\n"))
+            max-runs: 3
+            """, in: folder)
+        let result = try CLI.run(["run", config, "--output", output, "--launcher", "mpirun"], environment: Self.environment)
+        #expect(result.status == 0, "\(result.output)\n\(result.error)")
+        var images: [String: Tensor] = [:]
+        for runFolder in CLI.runFolders(output) {
+            let record = try RunCommandTests.record(runFolder)
+            let spec = try #require(record["spec"] as? [String: Any])
+            #expect(record["status"] as? String == "finished", "\(record["error"] ?? "")")
+            #expect(record["iterations"] as? Int == 3)
+            images["\(spec["solver"] ?? "") \(record["processes"] ?? 0)"] = try NPY.read(path: runFolder + "/reconstruction.npy")
+        }
+        for solver in solvers {
+            let single = try #require(images["\(solver) 1"], "\(solver) on 1 process"), pair = try #require(images["\(solver) 2"])
+            let difference = zip(pair.scalars, single.scalars).map { abs($0 - $1) }.max() ?? .infinity
+            print("\(solver): 2 ranks against 1 process, max difference \(difference)")
+            #expect(difference <= 1e-5, "\(solver): max difference \(difference) (values in [0, 1])")
+        }
+        // The solvers differ: the splitting ones are not PnP under another name.
+        let pnp = try #require(images["PnP 1"]), hqs = try #require(images["PnP-HQS 1"])
+        #expect(zip(pnp.scalars, hqs.scalars).map { abs($0 - $1) }.max()! > 1e-3)
+    }
+}

@@ -26,7 +26,7 @@ struct ExperimentConfigTests {
     func referenceFiles() throws {
         let counts = ["tomography_2d": 2, "tomography_3d": 4, "highres_imaging": 2, "demo": 2]
         for (name, count) in counts {
-            let file = try ExperimentFile.load(path: "\(configs)/\(name).yml")
+            let file = try ExperimentFile.load(path: "\(configs)/\(name).yml")[0]
             let runs = try file.expand()
             #expect(runs.count == count, "\(name)")
             #expect(runs.map(\.index) == Array(0..<count))
@@ -36,7 +36,7 @@ struct ExperimentConfigTests {
 
     @Test("tomography_2d.yml: one undistributed run and one on 2 processes with 448-pixel tiles")
     func tomography2D() throws {
-        let file = try ExperimentFile.load(path: "\(configs)/tomography_2d.yml")
+        let file = try ExperimentFile.load(path: "\(configs)/tomography_2d.yml")[0]
         #expect(file.maxRuns == 100 && file.nRepetitions == 1 && file.plot && file.html)
         let runs = try file.expand()
         #expect(runs.map(\.processes) == [1, 2])
@@ -51,7 +51,7 @@ struct ExperimentConfigTests {
 
     @Test("tomography_3d.yml: 3-D tiles are one value each, the batch sizes an axis; the dataset is built")
     func tomography3D() throws {
-        let runs = try ExperimentFile.load(path: "\(configs)/tomography_3d.yml").expand()
+        let runs = try ExperimentFile.load(path: "\(configs)/tomography_3d.yml")[0].expand()
         #expect(runs.map { $0.solverParameters["max_batch_size"] } == [.int(10), .int(8), .int(4), .int(2)])
         #expect(runs.allSatisfy { $0.tileSize == [8, 256, 256] && $0.tileOverlap == [2, 16, 16] })
         #expect(runs[0].solverParameters["denoiser_lambda_relaxation"] == .double(10))
@@ -63,7 +63,7 @@ struct ExperimentConfigTests {
 
     @Test("the demo: TV and relaxed DRUNet from FBP, with the bundled weights, 30 iterations")
     func demo() throws {
-        let runs = try ExperimentFile.load(path: "\(configs)/demo.yml").expand()
+        let runs = try ExperimentFile.load(path: "\(configs)/demo.yml")[0].expand()
         #expect(runs.map { $0.solverParameters["denoiser"] } == [.string("tv"), .string("drunet")])
         #expect(runs.map { $0.solverParameters["denoiser_lambda_relaxation"] } == [.null, .double(5000)])
         #expect(runs.allSatisfy { $0.solverParameters["init_method"] == .string("fbp") })
@@ -162,7 +162,7 @@ struct ExperimentConfigTests {
 
     @Test("a run survives JSON: whole floats come back as floats, the identifier is unchanged")
     func runJSON() throws {
-        let runs = try ExperimentFile.load(path: "\(configs)/tomography_3d.yml").expand()
+        let runs = try ExperimentFile.load(path: "\(configs)/tomography_3d.yml")[0].expand()
         let data = try JSONEncoder().encode(runs)
         let decoded = try JSONDecoder().decode([RunSpec].self, from: data)
         #expect(decoded == runs && decoded.map(\.identifier) == runs.map(\.identifier))
@@ -190,7 +190,7 @@ struct ExperimentConfigTests {
             for parameter in component.parameters {
                 let yaml = component.kind == .dataset
                     ? experiment(dataset: "      \(parameter.name): \(parameter.defaultValue)").replacingOccurrences(of: "tomography_2d", with: component.name)
-                    : experiment(solver: "        \(parameter.name): \(parameter.defaultValue)")
+                    : experiment(solver: "        \(parameter.name): \(parameter.defaultValue)").replacingOccurrences(of: "- PnP:", with: "- \(component.name):")
                 let runs = try ExperimentFile(yaml: yaml, path: "default.yml").expand()
                 let value = component.kind == .dataset ? runs[0].datasetParameters[parameter.name] : runs[0].solverParameters[parameter.name]
                 #expect(value == parameter.defaultValue, "\(component.name).\(parameter.name)")
@@ -267,7 +267,7 @@ struct ExperimentConfigTests {
         BadInput(name: "YAML syntax", yaml: "dataset:\n  - tomography_2d\nsolver: [PnP\n",
                  line: 4, field: "", fragment: "invalid YAML"),
         BadInput(name: "missing solver", yaml: "dataset:\n  - tomography_2d\n",
-                 line: 1, field: "solver", fragment: "missing; expected a list of solvers (PnP)"),
+                 line: 1, field: "solver", fragment: "missing; expected a list of solvers (PnP, PnP-FISTA, PnP-HQS, DPIR, PnP-ADMM)"),
     ]
 
     @Test("bad input names the file, the line and the field, and says what was expected", arguments: badInputs)

@@ -53,7 +53,7 @@ struct HighresColorImageRunTests {
         for (size, message) in [(6, "SSIM"), (400_000, "memory")] {
             let path = folder + "/e\(size).yml"
             try "dataset:\n  - highres_color_image:\n      image_size: \(size)\nsolver:\n  - PnP\n".write(toFile: path, atomically: true, encoding: .utf8)
-            #expect { try ExperimentFile.load(path: path).expand() } throws: {
+            #expect { try ExperimentFile.load(path: path)[0].expand() } throws: {
                 "\($0)".contains("image_size") && "\($0)".lowercased().contains(message.lowercased())
             }
         }

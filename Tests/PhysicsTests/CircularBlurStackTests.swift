@@ -68,4 +68,23 @@ struct CircularBlurStackTests {
         let stack = try CircularBlurStack(blurs: blurs, measurements: measurements)
         #expect(throws: PhysicsError.self) { try stack.gradient(Tensor(shape: [1, 3, 37, 29])) }
     }
+
+    @Test("spectral sums of blur groups, added as ranks' all-reduce adds them, build the one-process stack bit for bit")
+    func groupedSumsBuildTheSameStack() throws {
+        let (blurs, measurements) = try blurs()
+        let whole = try CircularBlurStack(blurs: blurs, measurements: measurements)
+        var sums = try SpectralSums(imageShape: [2, 3, 37, 29])
+        for group in [[1], [0, 2], []] {
+            let part = try SpectralSums(blurs: group.map { blurs[$0] }, measurements: group.map { measurements[$0] },
+                                        imageShape: [2, 3, 37, 29])
+            for index in sums.values.indices { sums.values[index] += part.values[index] }
+        }
+        let merged = try CircularBlurStack(sums: sums, count: 3)
+        let x = uniform([2, 3, 37, 29], seed: 4)
+        #expect(try merged.gradient(x) == whole.gradient(x))
+        #expect(try merged.normal(x) == whole.normal(x))
+        #expect(try merged.adjointOfMeasurements() == whole.adjointOfMeasurements())
+        #expect(throws: PhysicsError.self) { try SpectralSums(imageShape: [3, 37, 29]) }
+        #expect(throws: PhysicsError.self) { try CircularBlurStack(sums: sums, count: 0) }
+    }
 }

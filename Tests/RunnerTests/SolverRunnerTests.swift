@@ -5,10 +5,10 @@ import Runner
 import Testing
 
 /// A small in-process run: tomography_2d 32², 4 operators, PnP with the TV denoiser.
-private func spec(iterations: Int, solver extra: [String: ParameterValue] = [:]) -> RunSpec {
+private func spec(iterations: Int, solver extra: [String: ParameterValue] = [:], name: String = "PnP") -> RunSpec {
     RunSpec(index: 0, repetition: 0, objective: "reconstruction_objective", dataset: "tomography_2d",
             datasetParameters: ["img_size": .int(32), "num_operators": .int(4), "num_angles": .int(16)],
-            solver: "PnP", solverParameters: ["denoiser": .string("tv"), "tv_iterations": .int(5)].merging(extra) { _, new in new },
+            solver: name, solverParameters: ["denoiser": .string("tv"), "tv_iterations": .int(5)].merging(extra) { _, new in new },
             maxIterations: iterations)
 }
 
@@ -32,6 +32,21 @@ struct SolverRunnerTests {
         #expect(header.split(separator: ",").map(String.init) == MetricsColumn.header)
         #expect(result.record.finalPSNR == rows.last?.psnr)
         #expect(FileManager.default.fileExists(atPath: RunFolder(folder).reconstructionFile))
+    }
+
+    @Test("every solver runs and records its rows; DPIR ends with its schedule, saying so; a splitting step is the gradient step")
+    func everySolver() throws {
+        for solver in ["PnP", "PnP-FISTA", "PnP-HQS", "DPIR", "PnP-ADMM"] {
+            let folder = temporaryFolder()
+            let record = try SolverRunner.run(spec(iterations: 5, solver: ["dpir_iterations": .int(3)].filter { _ in solver == "DPIR" },
+                                                   name: solver), in: folder)
+            #expect(record.status == .finished, "\(solver): \(record.error ?? "")")
+            #expect(record.iterations == (solver == "DPIR" ? 3 : 5), "\(solver)")
+            #expect((record.stopReason?.contains("DPIR is 3 iterations long") == true) == (solver == "DPIR"), "\(solver)")
+            let rows = try #require(try RunResult.load(folder: folder)).rows
+            #expect(rows.count == record.iterations && rows.allSatisfy { ($0[.gradientTime] ?? 0) > 0 && $0[.psnr] != nil })
+            #expect(record.normSquared != nil && (record.stepSize ?? 0) > 0)
+        }
     }
 
     @Test("the stopping rule ends the solver's loop early, with the reason recorded")

@@ -1,3 +1,4 @@
+import Physics
 import Datasets
 import Communication
 import Denoisers
@@ -130,18 +131,33 @@ struct DistributedFidelityTests {
         #expect(try distributed.gradient(x) == plain.gradient(x))
         #expect(try distributed.adjointOfMeasurements() == plain.adjointOfMeasurements())
         #expect(try distributed.normal(x) == plain.normal(x))
+        // Operators split in two groups, their double sums added (what an all-reduce of two ranks
+        // does): the float results are the one-stack results, bit for bit.
+        let stacks = try [[0, 2], [1, 3]].map { group in
+            try LeastSquaresFidelity(operators: OperatorStack(group.map { plain.operators.operators[$0] }),
+                                     measurements: group.map { plain.measurements[$0] }, imageShape: plain.imageShape)
+        }
+        for term in [FidelityTerm.gradient, .adjointOfMeasurements, .normal] {
+            var sum = try stacks[0].unroundedSum(term, x)
+            let other = try stacks[1].unroundedSum(term, x)
+            for index in sum.values.indices { sum.values[index] += other.values[index] }
+            #expect(sum.rounded == (try plain.unroundedSum(term, x).rounded), "\(term)")
+        }
         let idle = try DistributedLeastSquaresFidelity(local: nil, imageShape: plain.imageShape, communicator: LocalCommunicator())
         #expect(try idle.gradient(x) == Tensor(shape: plain.imageShape))
     }
 
-    @Test("partial FBPs of the operators sum to the FBP of the whole scan")
+    @Test("partial FBPs of the operators sum to the FBP of the whole scan, bit for bit however they are grouped")
     func partialFBP() throws {
         let dataset = try Tomography2D(imgSize: 48, numOperators: 3, numAngles: 31)
         let problem = try dataset.makeProblem()
-        var sum = Tensor(shape: [1, 1, 48, 48])
-        for k in 0..<3 {
-            sum.add(try dataset.filteredBackProjection(operators: [k], measurements: [problem.measurements[k]]))
+        var grouped = DoubleSum(shape: [1, 1, 48, 48])
+        for group in [[0, 2], [1]] {
+            let part = try dataset.filteredBackProjection(operators: group, measurements: group.map { problem.measurements[$0] })
+            for index in grouped.values.indices { grouped.values[index] += part.values[index] }
         }
+        let sum = grouped.rounded
+        #expect(sum == (try dataset.filteredBackProjection(operators: [0, 1, 2], measurements: problem.measurements).rounded))
         let full = try problem.filteredBackProjection()
         let difference = zip(sum.scalars, full.scalars).map { abs($0 - $1) }.max() ?? .infinity
         let scale = full.scalars.map(abs).max() ?? 1

@@ -36,6 +36,12 @@ struct SplittingSolverTests {
         // Past its end the schedule keeps its last values.
         #expect(denoiser.sigmas == [0.2, 0.1, 0.05, 0.05, 0.05])
         #expect(solver.step == 1 / 0.3)
+        // DPIR's form: a method of as many iterations as its schedule, whatever the run asks.
+        let limited = PnPHQS(fidelity: Self.fidelity, prior: solver.prior, schedule: schedule,
+                             conjugateGradient: try Self.exact.get(), normSquared: 4, iterationLimit: 3)
+        var y = try limited.initialImage(.zeros, fbp: nil), limitedObserver = KeepingObserver()
+        #expect(try limited.solve(&y, maxIterations: 10, observer: &limitedObserver) == 3)
+        #expect(limitedObserver.iterates.count == 3 && limited.iterationLimit == 3)
     }
 
     @Test("ADMM follows x = (N + μI)⁻¹(Aᵀy + μ(z − u)), z = D(x + u), u ← u + x − z, computed by hand")

@@ -1,6 +1,7 @@
 import Communication
 import Datasets
 import Figures
+import Physics
 import Solvers
 import Tensor
 
@@ -57,8 +58,10 @@ public struct HighresColorImageRun: DatasetRun {
         return [size.height, size.width]
     }
 
-    /// The ground truth, and this rank's blurs (all of them without `distributePhysics`) as one
-    /// `CircularBlurStack`, their measurements simulated here and folded into its spectra.
+    /// The ground truth and the whole `CircularBlurStack`. With `distributePhysics` each rank
+    /// simulates only its own blurs' measurements and folds them into spectral sums, which one
+    /// all-reduce adds: every rank then holds the stack one process builds, and the iterations
+    /// need no collective for the physics.
     public func makeData(communicator: any Communicator, distributePhysics: Bool) throws -> RunData {
         let dataset = self.dataset, count = dataset.numOperators
         let mine = distributePhysics
@@ -66,15 +69,16 @@ public struct HighresColorImageRun: DatasetRun {
         try dataset.requireMemory(operators: mine.count)
         let truth = try dataset.groundTruth()
         let (height, width) = (truth.shape[2], truth.shape[3])
-        let local = try mine.isEmpty ? nil : dataset.blurStack(operators: mine, groundTruth: truth)
-        let fidelity: any DataFidelity = try distributePhysics
-            ? DistributedLeastSquaresFidelity(local: local, imageShape: truth.shape, communicator: communicator) : local!
+        var sums = try dataset.spectralSums(operators: mine, groundTruth: truth)
+        if distributePhysics { try communicator.allReduce(&sums.values, .sum) }
+        let fidelity = try CircularBlurStack(sums: sums, count: count)
         var data = RunData(
             groundTruth: truth, valueRange: 0...1, fidelity: fidelity,
             filteredBackProjection: {
                 throw DatasetError("init_method fbp: \(HighresColorImage.name) is a deblurring problem without a filtered back-projection; expected zeros or pseudo_inverse")
             },
-            operatorDescription: distributePhysics ? RunData.description(mine, of: count, rank: communicator.rank)
+            operatorDescription: distributePhysics
+                ? RunData.description(mine, of: count, rank: communicator.rank) + ", their spectra summed over the ranks"
                 : "all \(count) blurs on every process",
             writePreview: { path in
                 let first = try dataset.measurement(operator: 0, blur: dataset.blur(operator: 0, height: height, width: width),

@@ -56,7 +56,13 @@ public struct Tomography2DRun: DatasetRun {
     }
 
     public func makeData(communicator: any Communicator, distributePhysics: Bool) throws -> RunData {
-        guard distributePhysics else { return try .whole(scan.makeProblem()) }
+        guard distributePhysics else {
+            // The FBP as the sum of the operators' parts, as the distributed start computes it.
+            let problem = try scan.makeProblem(), scan = self.scan
+            return try .whole(problem) {
+                try scan.filteredBackProjection(operators: Array(0..<scan.numOperators), measurements: problem.measurements).rounded
+            }
+        }
         // This rank's operators only, their measurements simulated here alone.
         let scan = self.scan
         let mine = DistributedLeastSquaresFidelity.operators(count: scan.numOperators, rank: communicator.rank, size: communicator.size)

@@ -10,7 +10,9 @@ extension ExperimentFile {
     /// item, each of its grid points, each objective, each solver item, each of its grid points,
     /// then the repetitions, so consecutive runs share their dataset. Their number is
     /// Σ over dataset and solver items of (dataset grid × solver grid) × objectives × n-repetitions.
-    public func expand(maxProcesses: Int = RunSpec.defaultMaxProcesses, memory: MemoryBudget? = nil) throws -> [RunSpec] {
+    /// `firstIndex` numbers the runs after those of earlier documents of the same file.
+    public func expand(maxProcesses: Int = RunSpec.defaultMaxProcesses, memory: MemoryBudget? = nil,
+                       firstIndex: Int = 0) throws -> [RunSpec] {
         try GridSize.check(self)
         let budget = try memory ?? MemoryBudget.current()
         var runs = [RunSpec]()
@@ -19,7 +21,7 @@ extension ExperimentFile {
                 for objective in objectives {
                     for solver in solvers {
                         for solverPoint in solver.gridPoints() {
-                            let first = RunSpec(index: runs.count, repetition: 0, objective: objective.name,
+                            let first = RunSpec(index: firstIndex + runs.count, repetition: 0, objective: objective.name,
                                                 dataset: dataset.name, datasetParameters: datasetPoint.mapValues(\.value),
                                                 solver: solver.name, solverParameters: solverPoint.mapValues(\.value),
                                                 maxIterations: maxRuns)
@@ -27,7 +29,7 @@ extension ExperimentFile {
                                                solverValues: solverPoint, run: first, maxProcesses: maxProcesses,
                                                memory: budget).check()
                             for repetition in 0..<nRepetitions {
-                                runs.append(RunSpec(index: runs.count, repetition: repetition, objective: first.objective,
+                                runs.append(RunSpec(index: firstIndex + runs.count, repetition: repetition, objective: first.objective,
                                                     dataset: first.dataset, datasetParameters: first.datasetParameters,
                                                     solver: first.solver, solverParameters: first.solverParameters,
                                                     maxIterations: maxRuns))

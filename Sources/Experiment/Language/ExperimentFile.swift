@@ -41,15 +41,32 @@ public struct ExperimentFile: Sendable, Equatable {
     /// `html`: whether `invscale run` writes the HTML report (and summary.csv) after the runs.
     public let html: Bool
 
-    /// Reads and checks the file at `path`.
-    public static func load(path: String) throws -> ExperimentFile {
-        try ExperimentFile(yaml: try YAMLSource.read(path: path), path: path)
+    static let expected = "a mapping with keys objective, dataset and solver"
+
+    /// Reads and checks the file at `path`: one experiment per YAML document (documents are
+    /// separated by `---` lines, so one file can hold experiments whose solvers need settings of
+    /// their own for each dataset).
+    public static func load(path: String) throws -> [ExperimentFile] {
+        try documents(yaml: try YAMLSource.read(path: path), path: path)
     }
 
-    /// Reads and checks `yaml`; `path` names the file in errors.
+    /// The experiments of the documents of `yaml`; `path` names the file in errors.
+    public static func documents(yaml: String, path: String) throws -> [ExperimentFile] {
+        let source = YAMLSource(file: path)
+        return try source.documents(yaml, expected: expected).map { root in
+            try ExperimentFile(nodes: source.topLevel(of: root, expected: expected, known: knownKeys), source: source, line: root.mark?.line ?? 1)
+        }
+    }
+
+    /// Reads and checks `yaml`, a single document; `path` names the file in errors.
     public init(yaml: String, path: String) throws {
         let source = YAMLSource(file: path)
-        let nodes = try source.topLevel(yaml, expected: "a mapping with keys objective, dataset and solver", known: Self.knownKeys)
+        try self.init(nodes: source.topLevel(yaml, expected: Self.expected, known: Self.knownKeys), source: source, line: 1)
+    }
+
+    /// The experiment of one document's top-level `nodes`, which starts at `line`.
+    private init(nodes: [String: Node], source: YAMLSource, line: Int) throws {
+        let path = source.file
         func items(_ kind: ComponentKind, key: String) throws -> [ExperimentItem]? {
             guard let node = nodes[key] else { return nil }
             let elements = try source.sequence(node, key, expected: "a list of \(kind.rawValue) names or 'name: {parameters}' mappings")
@@ -59,13 +76,13 @@ public struct ExperimentFile: Sendable, Equatable {
         func required(_ kind: ComponentKind, key: String) throws -> [ExperimentItem] {
             guard let found = try items(kind, key: key) else {
                 let names = ParameterCatalog.components(kind).map(\.name).joined(separator: ", ")
-                throw ConfigError(file: path, line: 1, field: key, "missing; expected a list of \(kind.rawValue)s (\(names))")
+                throw ConfigError(file: path, line: line, field: key, "missing; expected a list of \(kind.rawValue)s (\(names))")
             }
             return found
         }
         self.path = path
         objectives = try items(.objective, key: "objective")
-            ?? [ExperimentItem(name: "reconstruction_objective", kind: .objective, line: 1, axes: [])]
+            ?? [ExperimentItem(name: "reconstruction_objective", kind: .objective, line: line, axes: [])]
         datasets = try required(.dataset, key: "dataset")
         solvers = try required(.solver, key: "solver")
         maxRuns = try nodes["max-runs"].map { try source.int($0, "max-runs", minimum: 1) } ?? 100

@@ -20,27 +20,38 @@ struct YAMLSource {
         }
     }
 
-    /// The top-level mapping of `text` (a leading byte-order mark is skipped); YAML syntax errors,
-    /// duplicate keys and texts that expand beyond `AliasBudget`'s limits become errors at their line.
-    func rootMapping(_ text: String, expected: String) throws -> Node.Mapping {
+    /// The documents of `text` (a leading byte-order mark is skipped; `---` lines separate
+    /// documents); YAML syntax errors, duplicate keys and texts that expand beyond `AliasBudget`'s
+    /// limits become errors at their line, and a text without any document is an error.
+    func documents(_ text: String, expected: String) throws -> [Node] {
         let text = text.hasPrefix("\u{FEFF}") ? String(text.unicodeScalars.dropFirst()) : text
         try AliasBudget.check(text, file: file)
-        let root: Node?
+        var roots: [Node] = []
         do {
-            root = try Yams.compose(yaml: text)
+            var sequence = try Yams.compose_all(yaml: text)
+            while let root = sequence.next() { roots.append(root) }
+            if let error = sequence.error { throw error }
         } catch let error as YamlError {
             throw syntaxError(error)
         }
-        guard let root else { throw ConfigError(file: file, line: 1, field: "", "empty file; expected \(expected)") }
-        guard let mapping = root.mapping else { throw fail(root, "", "expected \(expected)") }
-        return mapping
+        guard !roots.isEmpty else { throw ConfigError(file: file, line: 1, field: "", "empty file; expected \(expected)") }
+        return roots
     }
 
-    /// The top-level keys of `text` and their values; a key not in `known` is an error (with a
-    /// did-you-mean) at its line.
+    /// The top-level keys of the one document of `text` and their values (see `topLevel(of:)`); a
+    /// second document is an error at its line.
     func topLevel(_ text: String, expected: String, known: [String]) throws -> [String: Node] {
+        let roots = try documents(text, expected: expected)
+        if roots.count > 1 { throw fail(roots[1], "", "a second YAML document ('---'); expected one document, \(expected)") }
+        return try topLevel(of: roots[0], expected: expected, known: known)
+    }
+
+    /// The keys of the mapping `root` and their values; a key not in `known` is an error (with a
+    /// did-you-mean) at its line.
+    func topLevel(of root: Node, expected: String, known: [String]) throws -> [String: Node] {
+        guard let mapping = root.mapping else { throw fail(root, "", "expected \(expected)") }
         var nodes = [String: Node]()
-        for (keyNode, value) in try rootMapping(text, expected: expected) {
+        for (keyNode, value) in mapping {
             let key = try self.key(keyNode, field: "")
             guard known.contains(key) else { throw unknownKey(key, at: keyNode, field: key, known: known, what: "key") }
             nodes[key] = value

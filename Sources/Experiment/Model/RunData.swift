@@ -28,12 +28,13 @@ public struct RunData {
             (filteredBackProjection, operatorDescription, writePreview)
     }
 
-    /// Every operator of `problem` on this rank.
-    public static func whole(_ problem: Problem) throws -> RunData {
+    /// Every operator of `problem` on this rank; the start `fbp` (default: the problem's own
+    /// filtered back-projection).
+    public static func whole(_ problem: Problem, fbp: (() throws -> Tensor)? = nil) throws -> RunData {
         RunData(groundTruth: problem.groundTruth, valueRange: problem.valueRange,
                 fidelity: try LeastSquaresFidelity(operators: problem.operators, measurements: problem.measurements,
                                                    imageShape: problem.groundTruth.shape),
-                filteredBackProjection: { try problem.filteredBackProjection() },
+                filteredBackProjection: fbp ?? { try problem.filteredBackProjection() },
                 operatorDescription: "all \(problem.operators.operators.count) operators on every process",
                 writePreview: { try preview(of: problem, to: $0) })
     }

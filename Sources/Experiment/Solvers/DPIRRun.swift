@@ -5,7 +5,8 @@ import Solvers
 /// Restoration with Deep Denoiser Prior" (TPAMI 2021), as DeepInverse implements it. σ_k falls
 /// geometrically from `dpir_sigma_start` (49/255) to `denoiser_sigma` over `dpir_iterations` (8,
 /// the paper's count for deblurring), and the data step's penalty follows from it:
-/// μ_k = `penalty_scale`·‖A‖²·λ·(max(0.01, σ_end)/σ_k)², λ = 0.23. After the schedule the last values hold.
+/// μ_k = `penalty_scale`·‖A‖²·λ·(max(0.01, σ_end)/σ_k)², λ = 0.23. Like DeepInverse's DPIR it
+/// stops at the schedule's end (a run's `max-runs` can only end it sooner).
 ///
 /// Tomography's scale: DeepInverse's μ_k = λ(σ_noise/σ_k)² is written for a blur, whose ‖A‖² is 1
 /// and whose measurement noise is in image units. Multiplying by ‖A‖² keeps the balance between
@@ -15,7 +16,7 @@ public struct DPIRRun: SolverRun {
     static let sigmaStart = ParameterSpec("dpir_sigma_start", .float, .double(49.0 / 255.0),
                                           "denoiser σ of the first iteration (the schedule falls geometrically to denoiser_sigma)",
                                           bound: .positive)
-    static let iterations = ParameterSpec("dpir_iterations", .int, .int(8), "iterations of the σ schedule (8 for deblurring)",
+    static let iterations = ParameterSpec("dpir_iterations", .int, .int(8), "iterations of the σ schedule, which are all DPIR runs (8 for deblurring)",
                                           bound: .positive)
     static let penaltyScale = ParameterSpec("penalty_scale", .float, .double(1),
                                             "factor on μ_k = 0.23·‖A‖²·(σ_end/σ_k)²; 1 is DeepInverse's DPIR on a blur", bound: .positive)
@@ -47,7 +48,7 @@ public struct DPIRRun: SolverRun {
         let schedule = try SplittingSchedule.dpir(start: Float(sigmaStart), end: Float(prior.sigma), iterations: scheduleIterations,
                                                   scale: splitting.penaltyScale * norm)
         return PnPHQS(fidelity: fidelity, prior: try DenoiserPrior(denoiser: denoiser, valueRange: valueRange), schedule: schedule,
-                      conjugateGradient: try splitting.conjugateGradient(), normSquared: norm)
+                      conjugateGradient: try splitting.conjugateGradient(), normSquared: norm, iterationLimit: scheduleIterations)
     }
 
     /// The label part: "DPIR (drunet σ 0.05, from σ 0.192 in 8, CG 5, init fbp)".

@@ -7,6 +7,10 @@ import Tensor
 /// blurs, where applying each blur and its adjoint costs 4 per blur; the measurements themselves
 /// are not kept. The same mathematics as the operators one by one, rounded differently (within
 /// 1e-5 of the range; tested).
+///
+/// The two spectral sums are accumulated in double and rounded once (`SpectralSums`), so ranks
+/// that each hold some blurs can add their sums (one all-reduce) and build the very stack one
+/// process builds from all of them: after that, no iteration needs a collective.
 public final class CircularBlurStack: @unchecked Sendable {
     /// Image height and width.
     public let height: Int, width: Int
@@ -24,45 +28,27 @@ public final class CircularBlurStack: @unchecked Sendable {
 
     /// The stack of `blurs` (all of one image size) and their measurements `[B, C, H, W]`, one per
     /// blur, all of one shape.
-    public init(blurs: [CircularBlur], measurements: [Tensor]) throws {
-        guard let first = blurs.first, blurs.count == measurements.count else {
+    public convenience init(blurs: [CircularBlur], measurements: [Tensor]) throws {
+        guard let first = blurs.first else {
             throw PhysicsError("blur stack: expected as many measurements as blurs (at least one), got \(blurs.count) blurs and \(measurements.count) measurements")
         }
-        let shape = measurements[0].shape
-        guard shape.count == 4, shape[2] == first.height, shape[3] == first.width,
-              blurs.allSatisfy({ $0.height == first.height && $0.width == first.width }),
-              measurements.allSatisfy({ $0.shape == shape }) else {
-            throw PhysicsError("blur stack: expected blurs of one size and measurements [B, C, \(first.height), \(first.width)], got \(measurements.map(\.shape))")
-        }
-        (height, width, imageShape, planes, count, fft) = (first.height, first.width, shape, shape[0] * shape[1], blurs.count, first.fft)
-        let bins = fft.bins, scale = Float(height * width)
-        var normal = [Float](repeating: 0, count: bins)
-        for blur in blurs {
-            for bin in 0..<bins {
-                let (kr, ki) = (blur.spectrum[2 * bin], blur.spectrum[2 * bin + 1])
-                normal[bin] += scale * (kr * kr + ki * ki)
-            }
-        }
-        normalSpectrum = normal
-        var data = [Float](repeating: 0, count: planes * 2 * bins)
-        let (fft, planes) = (fft, planes)
-        data.withUnsafeMutableBufferPointer { data in
-            let data = data.baseAddress!
-            parallelFor(planes) { plane in
-                var spectrum = [Float](repeating: 0, count: 2 * bins)
-                let sum = data + plane * 2 * bins
-                for (blur, y) in zip(blurs, measurements) {
-                    y.withUnsafeBufferPointer { fft.forward($0.baseAddress! + plane * fft.pixels, into: &spectrum) }
-                    for bin in 0..<bins {
-                        let (yr, yi) = (spectrum[2 * bin], spectrum[2 * bin + 1])
-                        let (kr, ki) = (blur.spectrum[2 * bin], -blur.spectrum[2 * bin + 1])
-                        sum[2 * bin] += yr * kr - yi * ki
-                        sum[2 * bin + 1] += yr * ki + yi * kr
-                    }
-                }
-            }
-        }
-        dataSpectrum = data
+        let sums = try SpectralSums(blurs: blurs, measurements: measurements, imageShape: measurements.first?.shape ?? [])
+        try self.init(sums: sums, count: blurs.count, fft: first.fft)
+    }
+
+    /// The stack whose spectral sums are `sums` (over `count` blurs in all, possibly added over
+    /// ranks), for images of the sums' shape.
+    public convenience init(sums: SpectralSums, count: Int) throws {
+        try self.init(sums: sums, count: count, fft: PlaneFFT(height: sums.imageShape[2], width: sums.imageShape[3]))
+    }
+
+    private init(sums: SpectralSums, count: Int, fft: PlaneFFT) throws {
+        guard count > 0 else { throw PhysicsError("blur stack: expected at least one blur, got \(count)") }
+        (height, width, imageShape, planes, self.count, self.fft) = (sums.imageShape[2], sums.imageShape[3], sums.imageShape,
+                                                                     sums.imageShape[0] * sums.imageShape[1], count, fft)
+        let scale = Double(height * width), bins = fft.bins
+        normalSpectrum = sums.values[0..<bins].map { Float(scale * $0) }
+        dataSpectrum = sums.values[bins...].map { Float($0) }
     }
 
     /// Refuses an image not of `imageShape`.
