@@ -51,7 +51,7 @@ public enum ExperimentRunner {
                 case .slurm: record = try SlurmLauncher.run(spec, folder: folder, options: launch, log: log)
                 default:
                     record = try SolverRunner.run(spec, in: folder.path) { row in
-                        log(ProgressLine.text(row, maxIterations: spec.maxIterations), row.iteration < spec.maxIterations ? .transient : .info)
+                        log(ProgressLine.text(row, maxIterations: spec.plannedIterations), row.iteration < spec.plannedIterations ? .transient : .info)
                     }
                 }
                 guard let record else {

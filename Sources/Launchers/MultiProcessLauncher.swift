@@ -121,10 +121,10 @@ enum MultiProcessLauncher {
         while true {
             for row in progress.newRows() {
                 iterationSeconds.append(row.iterationSeconds)
-                log(ProgressLine.text(row, maxIterations: spec.maxIterations), row.iteration < spec.maxIterations ? .transient : .info)
+                log(ProgressLine.text(row, maxIterations: spec.plannedIterations), row.iteration < spec.plannedIterations ? .transient : .info)
             }
             if let status = jobEnded() {
-                for row in progress.newRows() { log(ProgressLine.text(row, maxIterations: spec.maxIterations), .info) }
+                for row in progress.newRows() { log(ProgressLine.text(row, maxIterations: spec.plannedIterations), .info) }
                 return JobEnd(status: status, failure: nil)
             }
             if Interruption.received != nil, !forwarded {

@@ -33,7 +33,7 @@ public enum RankWorker {
             try SolverRunner.run(spec, in: folder, communicator: world) { row in
                 heartbeat.iterations.store(row.iteration, ordering: .relaxed)
                 guard world.rank == 0 else { return }
-                print("it \(row.iteration)/\(spec.maxIterations) PSNR \(NumberText.fixed(row.psnr ?? .nan, digits: 2)) dB "
+                print("it \(row.iteration)/\(spec.plannedIterations) PSNR \(NumberText.fixed(row.psnr ?? .nan, digits: 2)) dB "
                       + "\(NumberText.fixed(row.iterationSeconds, digits: 3)) s (comm \(NumberText.fixed(row.communicationSeconds, digits: 3)))")
                 fflush(nil)
             }

@@ -6,19 +6,18 @@ import Tensor
 /// with `t_1 = 1`, `t_{k+1} = (1 + √(1 + 4t_k²))/2` (Beck and Teboulle). One gradient and one
 /// denoiser call per iteration, as `PnP`; the extrapolation is an axpy, timed with the gradient.
 ///
-/// With `restart`, the momentum starts again (t = 1) whenever it points against the last step,
-/// `(y_k − x_k)·(x_k − x_{k−1}) > 0` (O'Donoghue and Candès' gradient restart).
+/// The momentum can start again (t = 1, so the next point is x_k itself): see `FISTARestart`.
 public struct PnPFISTA: IterativeSolver, Sendable {
     /// The proximal-gradient steps, shared with `PnP`.
     public let steps: PnP
-    /// Whether the momentum restarts when it points against the last step.
-    public let restart: Bool
+    /// When the momentum starts again.
+    public let restart: FISTARestart
 
     public var step: Double { steps.step }
     public var normSquared: Double? { steps.normSquared }
 
     /// A solver with `PnP`'s settings and step (see `PnP.init`).
-    public init(fidelity: any DataFidelity, denoiser: any Denoiser, settings: PnPSettings, restart: Bool,
+    public init(fidelity: any DataFidelity, denoiser: any Denoiser, settings: PnPSettings, restart: FISTARestart,
                 knownNormSquared: Double? = nil) throws {
         steps = try PnP(fidelity: fidelity, denoiser: denoiser, settings: settings, knownNormSquared: knownNormSquared)
         self.restart = restart
@@ -33,14 +32,21 @@ public struct PnPFISTA: IterativeSolver, Sendable {
     @discardableResult
     public func solve<Observer: IterationObserver>(_ x: inout Tensor, maxIterations: Int, observer: inout Observer) throws -> Int {
         var previous = x, extrapolated = x, t = 1.0
+        var residuals: [Double] = []
         for iteration in 1...max(1, maxIterations) {
             var point = x
             try observer.run(.gradient, iteration: iteration) {
-                if iteration > 1 { extrapolated = momentumPoint(current: x, previous: previous, extrapolated: extrapolated, t: &t) }
+                if iteration > 1 {
+                    extrapolated = momentumPoint(current: x, previous: previous, extrapolated: extrapolated,
+                                                 residuals: residuals, t: &t)
+                }
                 point = extrapolated
                 try steps.gradientStep(&point)
             }
-            try observer.run(.denoise, iteration: iteration) { try steps.denoiseStep(&point) }
+            try observer.run(.denoise, iteration: iteration) {
+                try steps.denoiseStep(&point)
+                if restart == .residual { residuals.append((point - extrapolated).norm()) }
+            }
             previous = x
             x = point
             guard try observer.shouldContinue(after: iteration, iterate: x) else { return iteration }
@@ -49,14 +55,31 @@ public struct PnPFISTA: IterativeSolver, Sendable {
     }
 
     /// `y = x_k + ((t − 1)/t')(x_k − x_{k−1})` with `t' = (1 + √(1 + 4t²))/2`, t reset to 1 first
-    /// when restarting; t becomes t'.
-    func momentumPoint(current: Tensor, previous: Tensor, extrapolated: Tensor, t: inout Double) -> Tensor {
+    /// when restarting; t becomes t'. `residuals` are the fixed-point residuals ‖x_j − y_j‖ so far.
+    func momentumPoint(current: Tensor, previous: Tensor, extrapolated: Tensor, residuals: [Double], t: inout Double) -> Tensor {
         let direction = current - previous
-        if restart, (extrapolated - current).dot(direction) > 0 { t = 1 }
+        switch restart {
+        case .none: break
+        case .gradient: if (extrapolated - current).dot(direction) > 0 { t = 1 }
+        case .residual: if residuals.count >= 2, residuals[residuals.count - 1] > residuals[residuals.count - 2] { t = 1 }
+        }
         let next = (1 + (1 + 4 * t * t).squareRoot()) / 2
         var point = current
         point.axpy(Float((t - 1) / next), direction)
         t = next
         return point
     }
+}
+
+/// When PnP-FISTA's momentum starts again.
+public enum FISTARestart: String, Sendable, CaseIterable {
+    /// Never: plain FISTA.
+    case none
+    /// When it points against the last step, `(y_k − x_k)·(x_k − x_{k−1}) > 0` (O'Donoghue and
+    /// Candès' gradient restart).
+    case gradient
+    /// When the fixed-point residual `‖x_k − y_k‖` (how far the PnP step moved the point) grew
+    /// since the last iteration: a safeguard for denoisers that are not proximal operators, whose
+    /// PnP iteration can drift and whose drift momentum amplifies.
+    case residual
 }

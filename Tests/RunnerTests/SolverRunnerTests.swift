@@ -38,8 +38,9 @@ struct SolverRunnerTests {
     func everySolver() throws {
         for solver in ["PnP", "PnP-FISTA", "PnP-HQS", "DPIR", "PnP-ADMM"] {
             let folder = temporaryFolder()
-            let record = try SolverRunner.run(spec(iterations: 5, solver: ["dpir_iterations": .int(3)].filter { _ in solver == "DPIR" },
-                                                   name: solver), in: folder)
+            let run = spec(iterations: 5, solver: ["dpir_iterations": .int(3)].filter { _ in solver == "DPIR" }, name: solver)
+            #expect(run.plannedIterations == (solver == "DPIR" ? 3 : 5), "\(solver): the progress lines' count")
+            let record = try SolverRunner.run(run, in: folder)
             #expect(record.status == .finished, "\(solver): \(record.error ?? "")")
             #expect(record.iterations == (solver == "DPIR" ? 3 : 5), "\(solver)")
             #expect((record.stopReason?.contains("DPIR is 3 iterations long") == true) == (solver == "DPIR"), "\(solver)")

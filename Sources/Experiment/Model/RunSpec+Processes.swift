@@ -9,4 +9,11 @@ extension RunSpec {
     /// Processes the run needs (`ExecutionParameters.processes`; 1 when the parameters cannot be
     /// read).
     public var processes: Int { execution?.processes ?? 1 }
+
+    /// Iterations the run will do at most: `max-runs`, or fewer for a solver of a fixed length
+    /// (DPIR's schedule), as progress lines count them.
+    public var plannedIterations: Int {
+        let solver = ParameterCatalog.solverRun(named: self.solver).flatMap { try? $0.init(ParameterSet(solverParameters)) }
+        return min(maxIterations, solver?.iterationLimit ?? maxIterations)
+    }
 }

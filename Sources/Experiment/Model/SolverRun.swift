@@ -15,8 +15,14 @@ public protocol SolverRun: Sendable {
     var initialisation: PnPInitialisation { get }
     /// The solver part of a run's label: "PnP (drunet σ 0.05, init fbp)".
     var label: String { get }
+    /// The iterations the method is made of (DPIR's schedule), nil when it goes on as asked.
+    var iterationLimit: Int? { get }
     /// The solver for `fidelity` and `denoiser` on data in `valueRange`; `knownNormSquared` is
     /// ‖A‖² when an earlier run on the same data estimated it.
     func makeSolver(fidelity: any DataFidelity, denoiser: any Denoiser, valueRange: ClosedRange<Float>,
                     knownNormSquared: Double?) throws -> any IterativeSolver
+}
+
+extension SolverRun {
+    public var iterationLimit: Int? { nil }
 }

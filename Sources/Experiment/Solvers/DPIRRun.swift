@@ -42,6 +42,8 @@ public struct DPIRRun: SolverRun {
         initialisation = try parameters.choice(SolverParameters.initMethod, as: PnPInitialisation.self)
     }
 
+    public var iterationLimit: Int? { scheduleIterations }
+
     public func makeSolver(fidelity: any DataFidelity, denoiser: any Denoiser, valueRange: ClosedRange<Float>,
                            knownNormSquared: Double?) throws -> any IterativeSolver {
         let norm = try SplittingParameters.normSquared(of: fidelity, known: knownNormSquared)
