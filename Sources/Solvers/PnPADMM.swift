@@ -7,54 +7,33 @@ import Tensor
 /// `u_k = u_{k−1} + x_k − z_k`. The iterate recorded is z_k; z_0 and the first warm start are the
 /// run's start, u_0 = 0.
 public struct PnPADMM: IterativeSolver, Sendable {
-    /// The data term.
-    public let fidelity: any DataFidelity
-    /// The prior step.
-    public let prior: DenoiserPrior
-    /// σ_k and μ_k (ADMM's declaration gives one constant pair).
-    public let schedule: SplittingSchedule
-    /// The data step's solver.
-    public let conjugateGradient: ConjugateGradient
-    /// ‖A‖² the penalty was scaled by.
-    public let normSquared: Double?
+    /// The data term, prior, schedule (ADMM's declaration gives one constant σ and μ) and
+    /// data-step solver.
+    public let splitting: Splitting
 
+    public var normSquared: Double? { splitting.normSquared }
     /// The proximal step 1/μ of the first iteration.
-    public var step: Double { 1 / schedule.penalty(at: 1) }
+    public var step: Double { 1 / splitting.schedule.penalty(at: 1) }
 
-    /// A solver with the given schedule (its μ already in the data term's units).
-    public init(fidelity: any DataFidelity, prior: DenoiserPrior, schedule: SplittingSchedule,
-                conjugateGradient: ConjugateGradient, normSquared: Double?) {
-        self.fidelity = fidelity
-        self.prior = prior
-        self.schedule = schedule
-        self.conjugateGradient = conjugateGradient
-        self.normSquared = normSquared
-    }
+    /// A solver of `splitting`.
+    public init(_ splitting: Splitting) { self.splitting = splitting }
 
     public func initialImage(_ method: PnPInitialisation, fbp: (() throws -> Tensor)?) throws -> Tensor {
-        try fidelity.initialImage(method, fbp: fbp)
+        try splitting.fidelity.initialImage(method, fbp: fbp)
     }
 
     /// Runs iterations from `x` (z_0) until `maxIterations` or until `observer` says stop; `x`
     /// ends as the last z_k.
     @discardableResult
     public func solve<Observer: IterationObserver>(_ x: inout Tensor, maxIterations: Int, observer: inout Observer) throws -> Int {
-        var data = x, normalOfData: Tensor? = nil, adjoint: Tensor? = nil
-        var dual = Tensor(shape: x.shape)
+        var data = x, dataStep = splitting.dataStep(), dual = Tensor(shape: x.shape)
         for iteration in 1...max(1, maxIterations) {
-            let penalty = schedule.penalty(at: iteration)
             try observer.run(.gradient, iteration: iteration) {
-                let back = try adjoint ?? fidelity.adjointOfMeasurements()
-                adjoint = back
-                var rightHandSide = back
-                rightHandSide.axpy(Float(penalty), x - dual)
-                try conjugateGradient.solve(&data, normalOfX: &normalOfData, rightHandSide: rightHandSide, shift: penalty) {
-                    try fidelity.normal($0)
-                }
+                try dataStep.solve(&data, towards: x - dual, penalty: splitting.schedule.penalty(at: iteration))
             }
             try observer.run(.denoise, iteration: iteration) {
                 let point = data + dual
-                x = try prior.denoise(point, sigma: schedule.sigma(at: iteration))
+                x = try splitting.prior.denoise(point, sigma: splitting.schedule.sigma(at: iteration))
                 dual = point - x
             }
             guard try observer.shouldContinue(after: iteration, iterate: x) else { return iteration }

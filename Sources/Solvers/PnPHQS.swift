@@ -9,56 +9,38 @@ import Tensor
 /// recorded is z_k; z_0 and the first warm start are the run's start. With an `iterationLimit`
 /// (DPIR) it stops there, whatever the run asks.
 public struct PnPHQS: IterativeSolver, Sendable {
-    /// The data term.
-    public let fidelity: any DataFidelity
-    /// The prior step.
-    public let prior: DenoiserPrior
-    /// σ_k and μ_k.
-    public let schedule: SplittingSchedule
-    /// The data step's solver.
-    public let conjugateGradient: ConjugateGradient
-    /// ‖A‖² the penalties were scaled by.
-    public let normSquared: Double?
+    /// The data term, prior, schedule and data-step solver.
+    public let splitting: Splitting
     /// DPIR: the schedule's length, after which the method stops; nil for plain HQS.
     public let iterationLimit: Int?
 
+    public var normSquared: Double? { splitting.normSquared }
     /// The proximal step 1/μ of the first iteration.
-    public var step: Double { 1 / schedule.penalty(at: 1) }
+    public var step: Double { 1 / splitting.schedule.penalty(at: 1) }
 
-    /// A solver with the given schedule (its μ already in the data term's units), stopping after
-    /// `iterationLimit` iterations when given.
-    public init(fidelity: any DataFidelity, prior: DenoiserPrior, schedule: SplittingSchedule,
-                conjugateGradient: ConjugateGradient, normSquared: Double?, iterationLimit: Int? = nil) {
+    /// A solver of `splitting`, stopping after `iterationLimit` iterations when given.
+    public init(_ splitting: Splitting, iterationLimit: Int? = nil) {
+        self.splitting = splitting
         self.iterationLimit = iterationLimit
-        self.fidelity = fidelity
-        self.prior = prior
-        self.schedule = schedule
-        self.conjugateGradient = conjugateGradient
-        self.normSquared = normSquared
     }
 
     public func initialImage(_ method: PnPInitialisation, fbp: (() throws -> Tensor)?) throws -> Tensor {
-        try fidelity.initialImage(method, fbp: fbp)
+        try splitting.fidelity.initialImage(method, fbp: fbp)
     }
 
     /// Runs iterations from `x` (z_0) until `maxIterations` or until `observer` says stop; `x`
     /// ends as the last z_k.
     @discardableResult
     public func solve<Observer: IterationObserver>(_ x: inout Tensor, maxIterations: Int, observer: inout Observer) throws -> Int {
-        var data = x, normalOfData: Tensor? = nil, adjoint: Tensor? = nil
+        var data = x, dataStep = splitting.dataStep()
         let iterations = max(1, min(maxIterations, iterationLimit ?? maxIterations))
         for iteration in 1...iterations {
-            let penalty = schedule.penalty(at: iteration)
             try observer.run(.gradient, iteration: iteration) {
-                let back = try adjoint ?? fidelity.adjointOfMeasurements()
-                adjoint = back
-                var rightHandSide = back
-                rightHandSide.axpy(Float(penalty), x)
-                try conjugateGradient.solve(&data, normalOfX: &normalOfData, rightHandSide: rightHandSide, shift: penalty) {
-                    try fidelity.normal($0)
-                }
+                try dataStep.solve(&data, towards: x, penalty: splitting.schedule.penalty(at: iteration))
             }
-            try observer.run(.denoise, iteration: iteration) { x = try prior.denoise(data, sigma: schedule.sigma(at: iteration)) }
+            try observer.run(.denoise, iteration: iteration) {
+                x = try splitting.prior.denoise(data, sigma: splitting.schedule.sigma(at: iteration))
+            }
             guard try observer.shouldContinue(after: iteration, iterate: x) else { return iteration }
         }
         return iterations

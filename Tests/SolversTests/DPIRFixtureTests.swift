@@ -36,9 +36,9 @@ struct DPIRFixtureTests {
         let blur = try CircularBlur(kernel: Self.array("kernel"), height: 48, width: 48)
         let fidelity = try CircularBlurStack(blurs: [blur], measurements: [measurement])
         // ‖A‖² of a non-negative kernel that sums to 1 is 1 (its spectrum's peak, at frequency 0).
-        let solver = PnPHQS(fidelity: fidelity, prior: try DenoiserPrior(denoiser: DRUNet.bundled(channels: 1), valueRange: 0...1),
-                            schedule: schedule, conjugateGradient: try ConjugateGradient(maxIterations: 300, tolerance: 1e-7),
-                            normSquared: 1)
+        let solver = PnPHQS(Splitting(fidelity: fidelity, prior: try DenoiserPrior(denoiser: DRUNet.bundled(channels: 1), valueRange: 0...1),
+                                      schedule: schedule, conjugateGradient: try ConjugateGradient(maxIterations: 300, tolerance: 1e-7),
+                                      normSquared: 1))
         var x = try solver.initialImage(.pseudoInverse, fbp: nil)
         #expect(Self.difference(x, try Self.array("initial")) < 1e-6)
         var observer = KeepingObserver()

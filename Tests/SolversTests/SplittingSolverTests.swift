@@ -24,8 +24,8 @@ struct SplittingSolverTests {
     func hqsByHand() throws {
         let denoiser = ScalingDenoiser(factor: 0.9)
         let schedule = try SplittingSchedule(sigmas: [0.2, 0.1, 0.05], penalties: [0.3, 0.6, 1.2])
-        let solver = PnPHQS(fidelity: Self.fidelity, prior: try DenoiserPrior(denoiser: denoiser, valueRange: 0...1),
-                            schedule: schedule, conjugateGradient: try Self.exact.get(), normSquared: 4)
+        let solver = PnPHQS(Splitting(fidelity: Self.fidelity, prior: try DenoiserPrior(denoiser: denoiser, valueRange: 0...1),
+                                      schedule: schedule, conjugateGradient: try Self.exact.get(), normSquared: 4))
         var x = try solver.initialImage(.pseudoInverse, fbp: nil), observer = KeepingObserver()
         var z = x.scalars.map(Double.init)
         try solver.solve(&x, maxIterations: 5, observer: &observer)
@@ -37,8 +37,7 @@ struct SplittingSolverTests {
         #expect(denoiser.sigmas == [0.2, 0.1, 0.05, 0.05, 0.05])
         #expect(solver.step == 1 / 0.3)
         // DPIR's form: a method of as many iterations as its schedule, whatever the run asks.
-        let limited = PnPHQS(fidelity: Self.fidelity, prior: solver.prior, schedule: schedule,
-                             conjugateGradient: try Self.exact.get(), normSquared: 4, iterationLimit: 3)
+        let limited = PnPHQS(solver.splitting, iterationLimit: 3)
         var y = try limited.initialImage(.zeros, fbp: nil), limitedObserver = KeepingObserver()
         #expect(try limited.solve(&y, maxIterations: 10, observer: &limitedObserver) == 3)
         #expect(limitedObserver.iterates.count == 3 && limited.iterationLimit == 3)
@@ -46,9 +45,9 @@ struct SplittingSolverTests {
 
     @Test("ADMM follows x = (N + μI)⁻¹(Aᵀy + μ(z − u)), z = D(x + u), u ← u + x − z, computed by hand")
     func admmByHand() throws {
-        let solver = PnPADMM(fidelity: Self.fidelity, prior: try DenoiserPrior(denoiser: ScalingDenoiser(factor: 0.8), valueRange: 0...1),
-                             schedule: try .constant(sigma: 0.05, penalty: 0.5), conjugateGradient: try Self.exact.get(),
-                             normSquared: 4)
+        let solver = PnPADMM(Splitting(fidelity: Self.fidelity, prior: try DenoiserPrior(denoiser: ScalingDenoiser(factor: 0.8), valueRange: 0...1),
+                                       schedule: try .constant(sigma: 0.05, penalty: 0.5), conjugateGradient: try Self.exact.get(),
+                                       normSquared: 4))
         var x = try solver.initialImage(.zeros, fbp: nil), observer = KeepingObserver()
         try solver.solve(&x, maxIterations: 6, observer: &observer)
         var z = [Double](repeating: 0, count: Self.weights.count), u = z
@@ -68,8 +67,8 @@ struct SplittingSolverTests {
         let solution = zip(Self.data, Self.weights).map { Double($0 / $1) }
         let cg = try ConjugateGradient(maxIterations: 8, tolerance: 1e-7)
         for solver: any IterativeSolver in [
-            PnPHQS(fidelity: Self.fidelity, prior: prior, schedule: try .constant(sigma: 0, penalty: 0.01), conjugateGradient: cg, normSquared: 4),
-            PnPADMM(fidelity: Self.fidelity, prior: prior, schedule: try .constant(sigma: 0, penalty: 0.01), conjugateGradient: cg, normSquared: 4),
+            PnPHQS(Splitting(fidelity: Self.fidelity, prior: prior, schedule: try .constant(sigma: 0, penalty: 0.01), conjugateGradient: cg, normSquared: 4)),
+            PnPADMM(Splitting(fidelity: Self.fidelity, prior: prior, schedule: try .constant(sigma: 0, penalty: 0.01), conjugateGradient: cg, normSquared: 4)),
         ] {
             var x = try solver.initialImage(.zeros, fbp: nil), observer = KeepingObserver()
             try solver.solve(&x, maxIterations: 400, observer: &observer)

@@ -46,11 +46,11 @@ public struct DPIRRun: SolverRun {
 
     public func makeSolver(fidelity: any DataFidelity, denoiser: any Denoiser, valueRange: ClosedRange<Float>,
                            knownNormSquared: Double?) throws -> any IterativeSolver {
-        let norm = try SplittingParameters.normSquared(of: fidelity, known: knownNormSquared)
-        let schedule = try SplittingSchedule.dpir(start: Float(sigmaStart), end: Float(prior.sigma), iterations: scheduleIterations,
-                                                  scale: splitting.penaltyScale * norm)
-        return PnPHQS(fidelity: fidelity, prior: try DenoiserPrior(denoiser: denoiser, valueRange: valueRange), schedule: schedule,
-                      conjugateGradient: try splitting.conjugateGradient(), normSquared: norm, iterationLimit: scheduleIterations)
+        let parts = try splitting.parts(fidelity: fidelity, denoiser: denoiser, valueRange: valueRange,
+                                        knownNormSquared: knownNormSquared) { norm in
+            try .dpir(start: Float(sigmaStart), end: Float(prior.sigma), iterations: scheduleIterations, scale: splitting.penaltyScale * norm)
+        }
+        return PnPHQS(parts, iterationLimit: scheduleIterations)
     }
 
     /// The label part: "DPIR (drunet σ 0.05, from σ 0.192 in 8, CG 5, init fbp)".

@@ -3,10 +3,10 @@ import Solvers
 
 /// `PnP-HQS`: half-quadratic splitting. A data step that solves
 /// `(Σ A_kᵀA_k + μI)x = Σ A_kᵀy_k + μz` by warm-started conjugate gradients (μ = `penalty_scale`·‖A‖²),
-/// then the prior step `z = D_σ(x)`.
+/// then the prior step `z = D_σ(x)`. `PnP-ADMM` reads the same parameters.
 public struct PnPHQSRun: SolverRun {
     static let penaltyScale = ParameterSpec("penalty_scale", .float, .double(0.1),
-                                            "μ/‖A‖²: the weight that pulls the data step towards the denoised image", bound: .positive)
+                                            "μ/‖A‖²: the penalty tying the data step to the denoised image (z; z − u in PnP-ADMM)", bound: .positive)
 
     public static let component = ComponentSpec(
         "PnP-HQS", .solver,
@@ -26,14 +26,21 @@ public struct PnPHQSRun: SolverRun {
 
     public func makeSolver(fidelity: any DataFidelity, denoiser: any Denoiser, valueRange: ClosedRange<Float>,
                            knownNormSquared: Double?) throws -> any IterativeSolver {
-        let norm = try SplittingParameters.normSquared(of: fidelity, known: knownNormSquared)
-        return PnPHQS(fidelity: fidelity, prior: try DenoiserPrior(denoiser: denoiser, valueRange: valueRange),
-                      schedule: try .constant(sigma: Float(prior.sigma), penalty: splitting.penaltyScale * norm),
-                      conjugateGradient: try splitting.conjugateGradient(), normSquared: norm)
+        PnPHQS(try parts(fidelity: fidelity, denoiser: denoiser, valueRange: valueRange, knownNormSquared: knownNormSquared))
     }
 
-    /// The label part: "PnP-HQS (drunet σ 0.05, μ 0.1·‖A‖², CG 5, init fbp)".
-    public var label: String {
-        "\(Self.component.name) (\(prior.label), μ \(ParameterValue.double(splitting.penaltyScale))·‖A‖², \(splitting.label), init \(initialisation.rawValue))"
+    /// The solver's parts: σ and μ = `penalty_scale`·‖A‖² at every iteration.
+    func parts(fidelity: any DataFidelity, denoiser: any Denoiser, valueRange: ClosedRange<Float>,
+               knownNormSquared: Double?) throws -> Splitting {
+        try splitting.parts(fidelity: fidelity, denoiser: denoiser, valueRange: valueRange, knownNormSquared: knownNormSquared) { norm in
+            try .constant(sigma: Float(prior.sigma), penalty: splitting.penaltyScale * norm)
+        }
+    }
+
+    public var label: String { label(name: Self.component.name) }
+
+    /// The label part under `name`: "PnP-HQS (drunet σ 0.05, μ 0.1·‖A‖², CG 5, init fbp)".
+    func label(name: String) -> String {
+        "\(name) (\(prior.label), μ \(ParameterValue.double(splitting.penaltyScale))·‖A‖², \(splitting.label), init \(initialisation.rawValue))"
     }
 }

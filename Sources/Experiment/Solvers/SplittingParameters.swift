@@ -1,3 +1,4 @@
+import Denoisers
 import Solvers
 
 /// The parameters of the splitting solvers' data step (`PnP-HQS`, `PnP-ADMM`, `DPIR`): the
@@ -23,15 +24,16 @@ public struct SplittingParameters: Sendable {
         cgTolerance = try parameters.double(Self.cgTolerance)
     }
 
-    /// The data step's solver.
-    func conjugateGradient() throws -> ConjugateGradient {
-        try ConjugateGradient(maxIterations: cgIterations, tolerance: cgTolerance)
-    }
-
-    /// ‖A‖² of `fidelity`: `known` when an earlier run estimated it, else by power iteration.
-    static func normSquared(of fidelity: any DataFidelity, known: Double?) throws -> Double {
-        let norm = try known ?? PnP.normSquared(of: fidelity)
-        return norm > 0 ? norm : 1
+    /// A splitting solver's parts: ‖A‖² (`knownNormSquared` when an earlier run estimated it,
+    /// else by power iteration; 1 for a zero operator), the schedule `schedule` makes from it,
+    /// the prior and the data step's conjugate gradients.
+    func parts(fidelity: any DataFidelity, denoiser: any Denoiser, valueRange: ClosedRange<Float>, knownNormSquared: Double?,
+               schedule: (Double) throws -> SplittingSchedule) throws -> Splitting {
+        let measured = try knownNormSquared ?? PnP.normSquared(of: fidelity)
+        let norm = measured > 0 ? measured : 1
+        return Splitting(fidelity: fidelity, prior: try DenoiserPrior(denoiser: denoiser, valueRange: valueRange),
+                         schedule: try schedule(norm), conjugateGradient: try ConjugateGradient(maxIterations: cgIterations, tolerance: cgTolerance),
+                         normSquared: norm)
     }
 
     /// The label part: "CG 5".
