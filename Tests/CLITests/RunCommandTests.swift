@@ -174,6 +174,25 @@ struct RunCommandTests {
         #expect(CLI.runFolders(output).count == 1)
     }
 
+    @Test("a file of two YAML documents runs both experiments, numbered on, into one folder and one report")
+    func twoDocuments() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let second = Self.experiment(iterations: 2).replacingOccurrences(of: "  - PnP:", with: "  - PnP-HQS:")
+            .replacingOccurrences(of: "img_size: 32", with: "img_size: 24")
+        let config = try Self.write(Self.experiment(iterations: 1) + "\n---\n" + second, in: folder)
+        let plan = try CLI.run(["run", config, "--output", output, "--plan"])
+        #expect(plan.output.contains("(2 experiments)") && plan.output.contains("#1") && plan.output.contains("2 runs"), "\(plan.output)")
+        let result = try CLI.run(["run", config, "--output", output])
+        #expect(result.status == 0, "\(result.output)\n\(result.error)")
+        let records = try CLI.runFolders(output).map { try Self.record($0) }
+        let specs = records.compactMap { $0["spec"] as? [String: Any] }
+        #expect(Set(specs.compactMap { $0["solver"] as? String }) == ["PnP", "PnP-HQS"])
+        #expect(Set(specs.compactMap { $0["index"] as? Int }) == [0, 1])
+        #expect(Set(records.compactMap { $0["iterations"] as? Int }) == [1, 2])
+        let summary = try String(contentsOfFile: output + "/summary.csv", encoding: .utf8).split(separator: "\n")
+        #expect(summary.count == 3 && summary[0].contains("target_minus_3db_s"))
+    }
+
     @Test("a bad experiment file is refused before anything runs, naming the file, the line and the field")
     func badFile() throws {
         let folder = try CLI.temporaryFolder()

@@ -46,5 +46,16 @@ struct MultiDocumentTests {
             (error as? ConfigError)?.line == 9
         }
         #expect(throws: ConfigError.self) { try ExperimentFile.documents(yaml: "# nothing\n", path: "empty.yml") }
+        #expect(throws: ConfigError.self) { try ExperimentFile.documents(yaml: "---\n# nothing\n---\n", path: "empty.yml") }
+    }
+
+    @Test("a leading or trailing '---' and a document of comments only add no experiment; a wrong key names its own line")
+    func emptyDocumentsAreSkipped() throws {
+        let text = "---\n" + Self.text + "\n---\n# only a comment\n---\n"
+        #expect(try ExperimentFile.documents(yaml: text, path: "study.yml").count == 2)
+        #expect { try ExperimentFile.documents(yaml: text + "foo: 1\n", path: "study.yml") } throws: { error in
+            let config = error as? ConfigError
+            return config?.line == 18 && config?.description.contains("unknown key 'foo'") == true
+        }
     }
 }

@@ -29,7 +29,10 @@ struct YAMLSource {
         var roots: [Node] = []
         do {
             var sequence = try Yams.compose_all(yaml: text)
-            while let root = sequence.next() { roots.append(root) }
+            // An empty document (a trailing `---`, or one holding only comments) adds nothing.
+            while let root = sequence.next() {
+                if root.scalar?.string.isEmpty != true { roots.append(root) }
+            }
             if let error = sequence.error { throw error }
         } catch let error as YamlError {
             throw syntaxError(error)
