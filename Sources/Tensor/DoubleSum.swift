@@ -29,9 +29,6 @@ public struct DoubleSum: Sendable {
         }
     }
 
-    /// Number of elements.
-    public var count: Int { values.count }
-
     /// The sum rounded to float.
     public var rounded: Tensor {
         var result = Tensor(shape: shape)
