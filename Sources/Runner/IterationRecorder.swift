@@ -18,7 +18,6 @@ struct IterationRecorder: IterationObserver {
     let communicator: any Communicator
     let csv: CSVAppender
     let recordPath: String
-    let maxIterations: Int
     let progress: (IterationRecord) -> Void
     /// The run's record, updated after every iteration.
     var record: RunRecord
@@ -34,7 +33,6 @@ struct IterationRecorder: IterationObserver {
          progress: @escaping (IterationRecord) -> Void) {
         (self.problem, self.communicator, self.csv, self.recordPath) = (problem, communicator, csv, recordPath)
         (self.record, self.progress) = (record, progress)
-        maxIterations = record.spec.maxIterations
         stopping = problem.model.stopping
     }
 

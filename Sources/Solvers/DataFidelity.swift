@@ -13,29 +13,29 @@ public protocol DataFidelity: Sendable {
     func adjointOfMeasurements() throws -> Tensor
     /// `Σ_k A_kᵀ A_k x`.
     func normal(_ x: Tensor) throws -> Tensor
-    /// `term` of `x` as its sum over the operators in double, before the rounding to float: what
-    /// a distributed fidelity all-reduces, so that its result does not depend on how the
-    /// operators are split over ranks. The default widens the float result.
-    func unroundedSum(_ term: FidelityTerm, _ x: Tensor) throws -> DoubleSum
+    /// `term` as its sum over the operators in double, before the rounding to float: what a
+    /// distributed fidelity all-reduces, so that its result does not depend on how the operators
+    /// are split over ranks. The default widens the float result.
+    func unroundedSum(_ term: FidelityTerm) throws -> DoubleSum
 }
 
 /// The sums over operators a data fidelity gives.
 public enum FidelityTerm: Sendable {
     /// `Σ_k A_kᵀ(A_k x − y_k)`.
-    case gradient
-    /// `Σ_k A_kᵀ y_k` (x unused).
+    case gradient(Tensor)
+    /// `Σ_k A_kᵀ y_k`.
     case adjointOfMeasurements
     /// `Σ_k A_kᵀ A_k x`.
-    case normal
+    case normal(Tensor)
 }
 
 extension DataFidelity {
-    public func unroundedSum(_ term: FidelityTerm, _ x: Tensor) throws -> DoubleSum {
+    public func unroundedSum(_ term: FidelityTerm) throws -> DoubleSum {
         let result: Tensor
         switch term {
-        case .gradient: result = try gradient(x)
+        case .gradient(let x): result = try gradient(x)
         case .adjointOfMeasurements: result = try adjointOfMeasurements()
-        case .normal: result = try normal(x)
+        case .normal(let x): result = try normal(x)
         }
         var sum = DoubleSum(shape: result.shape)
         sum.add(result)
@@ -62,21 +62,21 @@ public struct LeastSquaresFidelity: DataFidelity {
         self.imageShape = imageShape
     }
 
-    public func gradient(_ x: Tensor) throws -> Tensor { try unroundedSum(.gradient, x).rounded }
+    public func gradient(_ x: Tensor) throws -> Tensor { try unroundedSum(.gradient(x)).rounded }
 
     public func adjointOfMeasurements() throws -> Tensor { try operators.adjoint(measurements) }
 
     public func normal(_ x: Tensor) throws -> Tensor { try operators.normal(x) }
 
     /// Each operator's part in float, summed in double (`OperatorStack.adjointSum`).
-    public func unroundedSum(_ term: FidelityTerm, _ x: Tensor) throws -> DoubleSum {
+    public func unroundedSum(_ term: FidelityTerm) throws -> DoubleSum {
         switch term {
-        case .gradient:
+        case .gradient(let x):
             var residuals = try operators.apply(x)
             for index in residuals.indices { residuals[index].subtract(measurements[index]) }
             return try operators.adjointSum(residuals)
         case .adjointOfMeasurements: return try operators.adjointSum(measurements)
-        case .normal: return try operators.adjointSum(operators.apply(x))
+        case .normal(let x): return try operators.adjointSum(operators.apply(x))
         }
     }
 }

@@ -29,13 +29,13 @@ public struct DistributedLeastSquaresFidelity: DataFidelity {
         Array(stride(from: rank, to: count, by: size))
     }
 
-    public func gradient(_ x: Tensor) throws -> Tensor { try unroundedSum(.gradient, x).rounded }
-    public func adjointOfMeasurements() throws -> Tensor { try unroundedSum(.adjointOfMeasurements, Tensor(shape: imageShape)).rounded }
-    public func normal(_ x: Tensor) throws -> Tensor { try unroundedSum(.normal, x).rounded }
+    public func gradient(_ x: Tensor) throws -> Tensor { try unroundedSum(.gradient(x)).rounded }
+    public func adjointOfMeasurements() throws -> Tensor { try unroundedSum(.adjointOfMeasurements).rounded }
+    public func normal(_ x: Tensor) throws -> Tensor { try unroundedSum(.normal(x)).rounded }
 
     /// `term` of the local operators (zero without any), summed over the ranks in double.
-    public func unroundedSum(_ term: FidelityTerm, _ x: Tensor) throws -> DoubleSum {
-        var sum = try local?.unroundedSum(term, x) ?? DoubleSum(shape: imageShape)
+    public func unroundedSum(_ term: FidelityTerm) throws -> DoubleSum {
+        var sum = try local?.unroundedSum(term) ?? DoubleSum(shape: imageShape)
         try communicator.allReduce(&sum.values, .sum)
         return sum
     }

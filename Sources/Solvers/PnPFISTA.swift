@@ -32,7 +32,7 @@ public struct PnPFISTA: IterativeSolver, Sendable {
     @discardableResult
     public func solve<Observer: IterationObserver>(_ x: inout Tensor, maxIterations: Int, observer: inout Observer) throws -> Int {
         var previous = x, extrapolated = x, t = 1.0
-        var residuals: [Double] = []
+        var residuals = Residuals()
         for iteration in 1...max(1, maxIterations) {
             var point = x
             try observer.run(.gradient, iteration: iteration) {
@@ -45,7 +45,7 @@ public struct PnPFISTA: IterativeSolver, Sendable {
             }
             try observer.run(.denoise, iteration: iteration) {
                 try steps.denoiseStep(&point)
-                if restart == .residual { residuals.append((point - extrapolated).norm()) }
+                if restart == .residual { residuals.record((point - extrapolated).norm()) }
             }
             previous = x
             x = point
@@ -55,19 +55,27 @@ public struct PnPFISTA: IterativeSolver, Sendable {
     }
 
     /// `y = x_k + ((t − 1)/t')(x_k − x_{k−1})` with `t' = (1 + √(1 + 4t²))/2`, t reset to 1 first
-    /// when restarting; t becomes t'. `residuals` are the fixed-point residuals ‖x_j − y_j‖ so far.
-    func momentumPoint(current: Tensor, previous: Tensor, extrapolated: Tensor, residuals: [Double], t: inout Double) -> Tensor {
+    /// when restarting; t becomes t'. `residuals` are the last two fixed-point residuals ‖x_j − y_j‖.
+    func momentumPoint(current: Tensor, previous: Tensor, extrapolated: Tensor, residuals: Residuals, t: inout Double) -> Tensor {
         let direction = current - previous
         switch restart {
         case .none: break
         case .gradient: if (extrapolated - current).dot(direction) > 0 { t = 1 }
-        case .residual: if residuals.count >= 2, residuals[residuals.count - 1] > residuals[residuals.count - 2] { t = 1 }
+        case .residual: if residuals.grew { t = 1 }
         }
         let next = (1 + (1 + 4 * t * t).squareRoot()) / 2
         var point = current
         point.axpy(Float((t - 1) / next), direction)
         t = next
         return point
+    }
+
+    /// The last two fixed-point residuals.
+    struct Residuals {
+        private var last: Double?, beforeLast: Double?
+        /// Whether the last residual is larger than the one before.
+        var grew: Bool { if let last, let beforeLast { last > beforeLast } else { false } }
+        mutating func record(_ residual: Double) { (beforeLast, last) = (last, residual) }
     }
 }
 

@@ -137,11 +137,11 @@ struct DistributedFidelityTests {
             try LeastSquaresFidelity(operators: OperatorStack(group.map { plain.operators.operators[$0] }),
                                      measurements: group.map { plain.measurements[$0] }, imageShape: plain.imageShape)
         }
-        for term in [FidelityTerm.gradient, .adjointOfMeasurements, .normal] {
-            var sum = try stacks[0].unroundedSum(term, x)
-            let other = try stacks[1].unroundedSum(term, x)
+        for term in [FidelityTerm.gradient(x), .adjointOfMeasurements, .normal(x)] {
+            var sum = try stacks[0].unroundedSum(term)
+            let other = try stacks[1].unroundedSum(term)
             for index in sum.values.indices { sum.values[index] += other.values[index] }
-            #expect(sum.rounded == (try plain.unroundedSum(term, x).rounded), "\(term)")
+            #expect(sum.rounded == (try plain.unroundedSum(term).rounded), "\(term)")
         }
         let idle = try DistributedLeastSquaresFidelity(local: nil, imageShape: plain.imageShape, communicator: LocalCommunicator())
         #expect(try idle.gradient(x) == Tensor(shape: plain.imageShape))
