@@ -54,17 +54,19 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Results", dependencies: ["Experiment", "Measurement", "SafeFiles", "Tensor"]),
+        .target(name: "Planner", dependencies: ["Experiment", "Results", "Denoisers", "Physics", "Solvers", "SafeFiles", "Tensor"]),
         .target(name: "Runner", dependencies: [
             "Experiment", "Results", "Measurement", "Metrics", "Figures", "Formats", "Solvers", "Denoisers", "Communication", "Tensor",
         ]),
         .target(name: "Launchers", dependencies: [
             "Runner", "Results", "Experiment", "Measurement", "Figures", "Communication", "Processes", "SafeFiles", "CProcessControl", "Tensor",
         ]),
-        .target(name: "Benchmarks", dependencies: ["Measurement", "Tensor", "Physics", "Denoisers", "Datasets", "Solvers", "Metrics"]),
+        .target(name: "Benchmarks", dependencies: ["Measurement", "Tensor", "Physics", "Denoisers", "Datasets", "Solvers", "Metrics", "Planner"]),
         .target(name: "Report", dependencies: ["Results", "Experiment", "Figures", "SafeFiles"]),
         .executableTarget(name: "invscale", dependencies: [
             "Tensor", "Formats", "Physics", "Metrics", "Denoisers", "Datasets", "Communication", "MPICommunication", "Experiment",
-            "Results", "Runner", "Launchers", "Benchmarks", "Report", "SafeFiles", "Measurement", "Figures",
+            "Results", "Runner", "Launchers", "Benchmarks", "Report", "SafeFiles", "Measurement", "Figures", "Planner", "Processes",
+            "CProcessControl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -85,6 +87,7 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Results", "Experiment", "Datasets", "Metrics"]),
         .testTarget(name: "LaunchersTests", dependencies: ["Launchers", "Results", "Experiment", "SafeFiles", "Tensor"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Results"]),
-        .testTarget(name: "CLITests", dependencies: ["invscale", "Formats", "Tensor"]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "Experiment", "Results", "Denoisers", "Communication", "Tensor"]),
+        .testTarget(name: "CLITests", dependencies: ["invscale", "Formats", "Planner", "Tensor"]),
     ]
 )

@@ -30,11 +30,18 @@ public struct DRUNetBenchmarkReport: Sendable, Codable {
     public let threads: Int
     /// Peak resident set size of the process, MiB.
     public let peakRSSMB: Double?
+    /// Images (or volumes) per call.
+    public let batch: Int
+    /// Highest tensor bytes a call allocated beyond its input (the allocator's counters, on a call
+    /// of its own), and what `NetworkFootprint` predicts for them.
+    public let featureMapPeakBytes: Int
+    public let predictedFeatureMapBytes: Int
 
     private enum CodingKeys: String, CodingKey {
-        case benchmark, cases, size, depth, channels, nc, nb, weights, gflop, threads
+        case benchmark, cases, size, depth, channels, nc, nb, weights, gflop, threads, batch
         case gflopsPerSecond = "gflops_per_s"
         case peakRSSMB = "peak_rss_mb"
+        case featureMapPeakBytes = "feature_map_peak_bytes", predictedFeatureMapBytes = "predicted_feature_map_bytes"
     }
 }
 
@@ -42,21 +49,28 @@ public struct DRUNetBenchmarkReport: Sendable, Codable {
 public enum DRUNetBenchmark {
     /// Runs the forward pass `repetitions` times after the warm-up: of `model` on an N×N image, or,
     /// given `depth`, of `DRUNet3D(converting: model)` on a `depth`×N×N volume.
-    public static func run(model: DRUNet, weights: String, size: Int, depth: Int? = nil,
+    /// `batch` images (volumes) per call.
+    public static func run(model: DRUNet, weights: String, size: Int, depth: Int? = nil, batch: Int = 1,
                            repetitions: Int) throws -> DRUNetBenchmarkReport {
         let c = model.configuration
         let denoiser: any Denoiser = depth == nil ? model : DRUNet3D(converting: model)
-        var image = NormalGenerator(seed: 11).tensor(shape: [1, c.inputChannels] + (depth.map { [$0] } ?? []) + [size, size])
+        var image = NormalGenerator(seed: 11).tensor(shape: [batch, c.inputChannels] + (depth.map { [$0] } ?? []) + [size, size])
         image.scale(by: 0.1)
         image.add(Tensor(shape: image.shape, repeating: 0.5))
+        let before = TensorMemory.liveBytes
+        TensorMemory.resetPeak()
+        _ = try denoiser.denoise(image, sigma: [0.01])
+        let featureMaps = TensorMemory.peakBytes - before
+        let footprint = c.footprint(batch: batch, depth: depth ?? 1, height: size, width: size, volumetric: depth != nil)
         let stats = try Stopwatch.measure(repetitions: repetitions) { _ = try denoiser.denoise(image, sigma: [0.01]) }
         func padded(_ side: Int) -> Int { (side + 7) / 8 * 8 }
-        let flops = depth.map { c.flops(depth: padded($0), height: padded(size), width: padded(size)) }
-            ?? c.flops(height: padded(size), width: padded(size))
+        let flops = Double(batch) * (depth.map { c.flops(depth: padded($0), height: padded(size), width: padded(size)) }
+            ?? c.flops(height: padded(size), width: padded(size)))
         return DRUNetBenchmarkReport(
             benchmark: "drunet", cases: ["forward": stats], size: size, depth: depth, channels: c.inputChannels, nc: c.channels,
             nb: c.blocks, weights: weights, gflop: flops / 1e9, gflopsPerSecond: flops / 1e9 / stats.medianSeconds,
             threads: ThreadPool.shared.threadCount,
-            peakRSSMB: ProcessMemory.peakResidentBytes().map { Double($0) / 1_048_576 })
+            peakRSSMB: ProcessMemory.peakResidentBytes().map { Double($0) / 1_048_576 }, batch: batch,
+            featureMapPeakBytes: featureMaps, predictedFeatureMapBytes: footprint.featureMapBytes)
     }
 }

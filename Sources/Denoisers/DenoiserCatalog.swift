@@ -66,4 +66,12 @@ public enum DenoiserCatalog {
             return (try DRUNet3D(contentsOf: runWeights), "3-D DRUNet from \(runWeights) (2-D checkpoints converted by the benchmark's rule)")
         }
     }
+
+    /// The configuration of the network `runWeights` names, for planning: the full architecture for
+    /// `random` (nothing generated), the weights' own shapes otherwise (the bundled model or the
+    /// file, loaded).
+    public static func configuration(runWeights: String, channels: Int) throws -> DRUNetConfiguration {
+        if runWeights == "random" { return try DRUNetConfiguration(inputChannels: channels, outputChannels: channels) }
+        return try resolve(runWeights: runWeights, channels: channels).model.configuration
+    }
 }

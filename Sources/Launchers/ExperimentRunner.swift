@@ -2,6 +2,7 @@ import Experiment
 import FoundationEssentials
 import Results
 import Runner
+import SafeFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,12 @@ public struct RunSummary: Sendable {
 /// grid; an interrupted one does.
 public enum ExperimentRunner {
     /// Runs `runs`; `log` receives progress lines (`transient` ones may be overwritten on a terminal).
+    ///
+    /// `predictions` (by run index) are written to each run's folder before it starts, for its
+    /// record; a run with a reason in `refusals` (predicted not to fit its memory budget) is not
+    /// started unless `force`.
     public static func run(_ runs: [RunSpec], output: String, force: Bool, launch: LaunchOptions = LaunchOptions(),
+                           predictions: [Int: RunPrediction] = [:], refusals: [Int: String] = [:],
                            log: (_ line: String, _ kind: LogKind) -> Void) -> [RunSummary] {
         var summaries: [RunSummary] = []
         for (position, spec) in runs.enumerated() {
@@ -43,8 +49,20 @@ public enum ExperimentRunner {
                 summaries.append(RunSummary(spec: spec, outcome: "needs \(spec.processes) processes", record: nil))
                 continue
             }
+            if let refusal = refusals[spec.index] {
+                guard force else {
+                    log("\(prefix): refused before it started: \(refusal); expected a smaller max_batch_size, more ranks or a larger memory_budget_mb (--force runs it anyway)", .failure)
+                    summaries.append(RunSummary(spec: spec, outcome: "refused (memory)", record: nil))
+                    continue
+                }
+                log("\(prefix): \(refusal); run anyway (--force)", .info)
+            }
             log("\(prefix) → \(folder.path)", .info)
             do {
+                if let prediction = predictions[spec.index] {
+                    try FileWriter.createFolder(folder.path)
+                    try prediction.write(to: folder.predictionFile)
+                }
                 let record: RunRecord?
                 switch route {
                 case .mpirun: record = try MultiProcessLauncher.runWithMpirun(spec, folder: folder, options: launch, log: log)

@@ -17,7 +17,7 @@ import Glibc
 /// making progress. The ranks end by themselves when this process ends (`RankHeartbeat`). When
 /// the job ends without rank 0 closing `run.json`, the launcher marks the run failed with the
 /// ranks' errors.
-enum MultiProcessLauncher {
+public enum MultiProcessLauncher {
     /// Seconds between a rank's error report and the watchdog's SIGKILL of the job.
     static let watchdogSeconds = 10.0
 
@@ -25,18 +25,26 @@ enum MultiProcessLauncher {
     static func mpirunCommand(spec: RunSpec, folder: RunFolder, options: LaunchOptions) -> (arguments: [String], environment: [String: String], threads: Int) {
         let processes = spec.processes, cores = ThreadPool.onlineCores()
         let threads = options.threads ?? max(1, cores / processes)
+        var (arguments, environment) = mpirunPrefix(processes: processes)
+        environment[RankHeartbeat.environmentVariable] = RankHeartbeat.currentLauncher
+        arguments += workerCommand(spec: spec, folder: folder, executable: options.executable, threads: threads)
+        return (arguments, environment, threads)
+    }
+
+    /// `mpirun -np P` with our options, before the program: root allowed, oversubscription when
+    /// P exceeds the cores, no binding; vader's single-copy mechanism off in the environment.
+    public static func mpirunPrefix(processes: Int) -> (arguments: [String], environment: [String: String]) {
         var arguments = ["mpirun", "-np", "\(processes)"]
         if geteuid() == 0 { arguments.append("--allow-run-as-root") }
-        if processes > cores { arguments.append("--oversubscribe") }
+        if processes > ThreadPool.onlineCores() { arguments.append("--oversubscribe") }
         // Our own thread pool does the binding-free parallelism; vader's single-copy (CMA) needs
         // ptrace rights that containers often withhold, and is no faster here (machine.md §4).
         arguments += ["--bind-to", "none"]
-        var environment = [RankHeartbeat.environmentVariable: RankHeartbeat.currentLauncher]
+        var environment: [String: String] = [:]
         if ProcessInfo.processInfo.environment["OMPI_MCA_btl_vader_single_copy_mechanism"] == nil {
             environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
         }
-        arguments += workerCommand(spec: spec, folder: folder, executable: options.executable, threads: threads)
-        return (arguments, environment, threads)
+        return (arguments, environment)
     }
 
     /// `invscale worker RUNSPEC --output FOLDER --threads T`.

@@ -21,6 +21,7 @@ public struct StepMeasurement: Sendable, Equatable, Codable {
     public static func measure(_ body: () throws -> Void) rethrows -> StepMeasurement {
         let mebibyte = 1_048_576.0
         TensorMemory.resetPeak()
+        ResidentPeak.fold()
         let resetResident = ProcessMemory.resetPeakResident()
         let startBytes = TensorMemory.liveBytes
         let start = Stopwatch.now()

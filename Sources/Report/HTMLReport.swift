@@ -7,7 +7,8 @@ import FoundationEssentials
 /// no network) with a header (experiment, date, machine, versions), the table of runs, PSNR against
 /// iteration and against time (log-time toggle), the time to reach PSNR levels near the best
 /// (`TimeToTargetSection`), the time breakdown per run (gradient, denoiser, communication, mean per
-/// iteration) and each run's comparison figure.
+/// iteration), the planner's predictions beside the measurements (`PredictionSection`) and each
+/// run's comparison figure.
 public struct HTMLReport {
     public let title: String
     public let runs: [RunResult]
@@ -48,6 +49,8 @@ public struct HTMLReport {
             if !targets.isEmpty { body += section("Time to target", targets) }
             body += section("Time per iteration", "<div class=\"grid\">" + chartBox(breakdownChart()) + "</div>")
         }
+        let predictions = PredictionSection(runs: runs, labels: shortLabels).html()
+        if !predictions.isEmpty { body += section("Predicted and measured", predictions) }
         let sections = ReportSections(runs: runs)
         for (name, charts) in [("Memory per step", sections.memory()), ("Strong scaling", sections.scaling()),
                                ("Batch size", sections.batchSize()), ("Image size", sections.imageSize())] where !charts.isEmpty {

@@ -57,23 +57,27 @@ struct ReportSections {
         return [speedup.svg(), efficiency.svg()]
     }
 
-    /// Peak memory and throughput (windows per second in the denoiser) against `max_batch_size`,
-    /// when tiled runs differ in it (0, all windows at once, is drawn at the rank's window count).
+    /// Peak memory (the whole run, largest rank) and throughput (windows per second in the
+    /// denoiser) against `max_batch_size`, when tiled runs differ in it (0, all windows at once,
+    /// is drawn at the rank's window count), with the planner's curve over every batch size
+    /// (dashed) when the runs carry it.
     func batchSize() -> [String] {
-        let tiled = runs.filter { !$0.rows.isEmpty && $0.execution != nil }
+        let tiled = runs.filter { !$0.rows.isEmpty && $0.isTiled }
         let batches = Set(tiled.map(\.batchSize))
         guard batches.count >= 2 else { return [] }
         let points = tiled.map { run -> (batch: Double, memory: Double, rate: Double) in
             let batch = Double(run.batchSize)
-            let windows = run.windows
-            let perSecond = Double(windows) / (run.mean(.denoiseTime) ?? .nan)
-            let perRank = (windows + max(1, run.record.processes) - 1) / max(1, run.record.processes)
-            return (batch == 0 ? Double(perRank) : batch, run.maximum(.denoiseRSSPeakMB) ?? .nan, perSecond)
+            let perSecond = Double(run.windows) / (run.mean(.denoiseTime) ?? .nan)
+            return (batch == 0 ? Double(run.windowsPerRank) : batch, run.record.peakRSSMBMaxRank ?? run.record.peakRSSMB ?? .nan, perSecond)
         }.sorted { $0.batch < $1.batch }
-        var memory = LineChart(title: "Batch size vs peak memory", xLabel: "windows per batch", yLabel: "denoiser peak RSS (MiB)",
-                               series: [ChartSeries(name: "peak RSS", points: points.map { ($0.batch, $0.memory) })])
+        var memory = LineChart(title: "Batch size vs peak memory", xLabel: "windows per batch", yLabel: "peak RSS, largest rank (MiB)",
+                               series: [ChartSeries(name: "measured", points: points.map { ($0.batch, $0.memory) })])
         var throughput = LineChart(title: "Batch size vs throughput", xLabel: "windows per batch", yLabel: "windows per second",
-                                   series: [ChartSeries(name: "throughput", points: points.map { ($0.batch, $0.rate) })])
+                                   series: [ChartSeries(name: "measured", points: points.map { ($0.batch, $0.rate) })])
+        if let run = tiled.first(where: { !($0.record.prediction?.batchCurve.isEmpty ?? true) }), let curve = run.record.prediction?.batchCurve {
+            memory.references = [ChartSeries(name: "model", points: curve.map { (Double($0.maxBatchSize), $0.peakRSSMB) })]
+            throughput.references = [ChartSeries(name: "model", points: curve.map { (Double($0.maxBatchSize), Double(run.windows) / $0.denoiseS) })]
+        }
         memory.xTicks = Array(Set(points.map(\.batch))).sorted()
         throughput.xTicks = memory.xTicks
         return [memory.svg(), throughput.svg()]

@@ -24,13 +24,15 @@ public enum ReportWriter {
         return (html, csv, unreadable)
     }
 
-    /// The columns of `summary.csv`; the last ones give, for each time-to-target level
+    /// The columns of `summary.csv` (with the planner's predictions beside the measured peak and
+    /// median iteration of the slowest rank); the last ones give, for each time-to-target level
     /// (`TimeToTarget`), the level in dB and the solver seconds and iteration at which the run first
     /// reached it (`target_minus_3db_psnr`, `target_minus_3db_s`, `target_minus_3db_iteration`, then
     /// 1 dB and 0.5 dB, written `0p5db`).
     public static let columns = ["run", "folder", "status", "processes"] + ExecutionParameters.tilingNames + ["iterations",
                                  "initial_psnr", "final_psnr", "final_ssim", "solver_seconds", "mean_iteration_sec",
-                                 "mean_gradient_sec", "mean_denoise_sec", "mean_comm_sec", "peak_rss_mb", "peak_rss_mb_max_rank", "error"]
+                                 "mean_gradient_sec", "mean_denoise_sec", "mean_comm_sec", "peak_rss_mb", "peak_rss_mb_max_rank",
+                                 "median_iteration_sec_max_rank", "predicted_peak_rss_mb", "predicted_iteration_s", "error"]
         + TimeToTarget.margins.flatMap { margin in
             let name = "target_minus_" + NiceScale.format(margin).replacing(".", with: "p") + "db"
             return [name + "_psnr", name + "_s", name + "_iteration"]
@@ -51,11 +53,12 @@ public enum ReportWriter {
         let lines = zip(runs, targets).map { run, target -> String in
             let fields = [run.label, lastComponent(run.folder), run.record.status.rawValue, "\(run.processes)",
                           listText(run.execution?.patchSize), listText(run.execution?.overlap),
-                          run.execution.map { "\($0.maxBatchSize)" } ?? "", "\(run.record.iterations)",
+                          run.execution.map { _ in "\(run.batchSize)" } ?? "", "\(run.record.iterations)",
                           text(run.record.initialPSNR), text(run.record.finalPSNR), text(run.record.finalSSIM),
                           text(run.record.solverSeconds), text(run.mean(.iterationTime)), text(run.mean(.gradientTime)),
                           text(run.mean(.denoiseTime)), text(run.mean(.commTime)), text(run.record.peakRSSMB),
-                          text(run.record.peakRSSMBMaxRank), run.record.error ?? ""] + target
+                          text(run.record.peakRSSMBMaxRank), text(run.slowestMedian(.iterationTime)),
+                          text(run.record.prediction?.peakRSSMB), text(run.record.prediction?.iterationS), run.record.error ?? ""] + target
             return fields.map(csvField).joined(separator: ",")
         }
         return ([columns.joined(separator: ",")] + lines).joined(separator: "\n") + "\n"

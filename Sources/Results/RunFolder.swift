@@ -24,6 +24,8 @@ public struct RunFolder: Sendable {
     public var jobScriptFile: String { path + "/job.sbatch" }
     /// mpirun's (or SLURM's) standard output and error.
     public var logFile: String { path + "/worker.log" }
+    /// The planner's prediction (`RunPrediction`), written by the launcher before the run starts.
+    public var predictionFile: String { path + "/prediction.json" }
     /// `run.json` (`RunRecord`), written by rank 0.
     public var recordFile: String { path + "/run.json" }
     /// Rank `rank`'s per-iteration CSV (`MetricsColumn`).

@@ -43,7 +43,8 @@ public struct RunRecord: Codable, Sendable {
     /// Solver time (evaluation excluded) and set-up time, seconds.
     public var solverSeconds: Double = 0
     public var setupSeconds: Double = 0
-    /// Process peak RSS at the end, MiB: rank 0's, and the largest over the ranks.
+    /// Peak RSS over the whole run (set-up, steps and scoring), MiB: rank 0's, and the largest over
+    /// the ranks.
     public var peakRSSMB: Double?
     public var peakRSSMBMaxRank: Double?
     /// Processes (MPI ranks) of the run, which operators rank 0 held, and the time spent in
@@ -55,6 +56,9 @@ public struct RunRecord: Codable, Sendable {
     /// How the run was started (in-process, mpirun, slurm), and the SLURM job when there is one.
     public var launcher: String?
     public var slurmJobID: String?
+    /// The planner's prediction for the run (`prediction.json` in the run folder, written by the
+    /// launcher before the run starts); nil when the run was started without one.
+    public var prediction: RunPrediction?
     /// Threads, processes and the machine.
     public var threads: Int
     public var machine: MachineDescription
@@ -73,7 +77,7 @@ public struct RunRecord: Codable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case spec, label, status, error, started, finished, iterations, denoiser, operators, processes, launcher, threads
-        case machine, versions
+        case machine, versions, prediction
         case dataSource = "data_source", tileWindows = "tile_windows", stepSize = "step_size", normSquared = "norm_squared"
         case normSquaredCached = "norm_squared_cached", initialPSNR = "initial_psnr", finalPSNR = "final_psnr"
         case finalSSIM = "final_ssim", finalMSE = "final_mse", stopReason = "stop_reason", solverSeconds = "solver_seconds"
@@ -115,6 +119,7 @@ public struct RunRecord: Codable, Sendable {
         threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? 0
         machine = try c.decode(MachineDescription.self, forKey: .machine)
         versions = try c.decodeIfPresent([String: String].self, forKey: .versions) ?? [:]
+        prediction = try c.decodeIfPresent(RunPrediction.self, forKey: .prediction)
     }
 
     /// The record as pretty-printed JSON with sorted keys, numbers that are not finite as null.

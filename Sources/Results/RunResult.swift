@@ -68,10 +68,24 @@ public struct RunResult: Sendable {
         return perSide * perSide
     }
 
+    /// The most windows one rank denoises per iteration (patch i goes to rank i mod P).
+    public var windowsPerRank: Int { (windows + max(1, processes) - 1) / max(1, processes) }
+
     /// Mean of `column` over rank `rank`'s iterations (nil without rows).
     public func mean(_ column: MetricsColumn, rank: Int = 0) -> Double? {
         let values = (rank < ranks.count ? ranks[rank] : []).compactMap { $0[column] }
         return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// The largest over the ranks of each rank's median of `column` (nil without rows): the
+    /// slowest rank's typical iteration.
+    public func slowestMedian(_ column: MetricsColumn) -> Double? {
+        ranks.compactMap { rows -> Double? in
+            let values = rows.compactMap { $0[column] }.sorted()
+            guard !values.isEmpty else { return nil }
+            let middle = values.count / 2
+            return values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
+        }.max()
     }
 
     /// Largest value of `column` over the iterations of `rank`, or of all ranks when nil.
@@ -83,7 +97,7 @@ public struct RunResult: Sendable {
 
 extension RunResult {
     /// `max_batch_size` (0: all windows at once).
-    public var batchSize: Int { execution?.maxBatchSize ?? 0 }
+    public var batchSize: Int { execution?.maxBatchSize ?? record.prediction?.maxBatchSize ?? 0 }
 
     /// "448/32" or "8×256×256/2×16×16": tile sizes and overlaps.
     public var tilesText: String {

@@ -31,6 +31,7 @@ public enum SolverRunner {
         let isRoot = communicator.rank == 0
         var record = RunRecord(spec: spec)
         record.processes = communicator.size
+        record.prediction = isRoot ? RunPrediction.read(from: files.predictionFile) : nil
         record.slurmJobID = getenv("SLURM_JOB_ID").map { String(cString: $0) }
         if isRoot { try record.writePublishingEmergencyCopies(to: files.recordFile) }
         do {
@@ -50,6 +51,7 @@ public enum SolverRunner {
     private static func execute(_ spec: RunSpec, files: RunFolder, communicator: any Communicator, record: inout RunRecord,
                                 progress: @escaping (IterationRecord) -> Void) throws {
         let isRoot = communicator.rank == 0
+        ResidentPeak.startRun()
         let setupStart = Stopwatch.now()
         let problem = try RunProblem(spec: spec, communicator: communicator)
         // Rank 0 looks the norm up; one all-reduce tells every rank whether to estimate it.
@@ -94,7 +96,7 @@ public enum SolverRunner {
                 record.stopReason = "\(spec.solver) is \(limit) iterations long (its schedule)"
             }
         }
-        var peaks = [ProcessMemory.peakResidentBytes().map { Double($0) / 1_048_576 } ?? 0]
+        var peaks = [ResidentPeak.bytes.map { Double($0) / 1_048_576 } ?? 0]
         record.peakRSSMB = peaks[0]
         try communicator.allReduce(&peaks, .max)
         record.peakRSSMBMaxRank = peaks[0]

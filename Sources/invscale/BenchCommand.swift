@@ -96,6 +96,7 @@ struct BenchDRUNet: ParsableCommand {
     @Option(help: "Channels per level, 4 comma-separated counts.") var nc: String = "64,128,256,512"
     @Option(help: "Residual blocks per level.") var nb: Int = 4
     @Option(help: "Image channels: 1 (grey) or 3 (colour).") var channels: Int = 1
+    @Option(help: "Images (or volumes) per call.") var batch: Int = 1
     @Option(help: "Time this .pth or .safetensors checkpoint instead (its shapes set nc, nb and channels).")
     var weights: String?
     @Option(help: "Timed repetitions after the warm-up.") var reps: Int = 3
@@ -104,6 +105,7 @@ struct BenchDRUNet: ParsableCommand {
 
     func validate() throws {
         guard size > 0 else { throw ValidationError("--size: expected a positive integer, got \(size)") }
+        guard (1...4096).contains(batch) else { throw ValidationError("--batch: expected an integer from 1 to 4096, got \(batch)") }
         guard depth ?? 1 > 0 else { throw ValidationError("--depth: expected a positive integer, got \(depth ?? 0)") }
         guard reps > 0 else { throw ValidationError("--reps: expected a positive integer, got \(reps)") }
         guard channels == 1 || channels == 3 else { throw ValidationError("--channels: expected 1 or 3, got \(channels)") }
@@ -116,14 +118,15 @@ struct BenchDRUNet: ParsableCommand {
             configuration: DRUNetConfiguration(inputChannels: channels, outputChannels: channels, channels: levels, blocks: nb))
         let configuration = model.configuration
         let report = try DRUNetBenchmark.run(model: model, weights: weights ?? "random", size: size, depth: depth,
-                                             repetitions: reps)
+                                             batch: batch, repetitions: reps)
         if json {
             print(try JSONOutput.string(report))
         } else {
-            print("drunet \(depth.map { "3-D D=\($0) " } ?? "")N=\(size) \(configuration) threads=\(report.threads)")
+            print("drunet \(depth.map { "3-D D=\($0) " } ?? "")N=\(size) batch \(batch) \(configuration) threads=\(report.threads)")
             if let stats = report.cases["forward"] { print("  forward: \(Format.seconds(stats))") }
             print("  \(Format.fixed(report.gflop, digits: 1)) GFLOP, \(Format.fixed(report.gflopsPerSecond, digits: 1)) GFLOP/s")
             if let rss = report.peakRSSMB { print("  peak RSS: \(Int(rss.rounded())) MiB") }
+            print("  feature maps: \(report.featureMapPeakBytes) bytes at the peak (predicted \(report.predictedFeatureMapBytes))")
         }
     }
 }

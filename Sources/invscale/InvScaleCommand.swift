@@ -9,7 +9,7 @@ struct InvScaleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invscale",
         abstract: "Reconstruct and benchmark large-scale imaging inverse problems (CT) with plug-and-play solvers.",
-        subcommands: [RunCommand.self, ReportCommand.self, WorkerCommand.self, DatasetCommand.self, DataCommand.self, OperatorCommand.self, FBPCommand.self, MetricsCommand.self, DenoiseCommand.self, WeightsCommand.self, BenchCommand.self, DatasetsCatalogCommand.self, SolversCatalogCommand.self, VersionCommand.self])
+        subcommands: [RunCommand.self, ReportCommand.self, WorkerCommand.self, DatasetCommand.self, DataCommand.self, OperatorCommand.self, FBPCommand.self, MetricsCommand.self, DenoiseCommand.self, WeightsCommand.self, BenchCommand.self, CalibrateCommand.self, DatasetsCatalogCommand.self, SolversCatalogCommand.self, VersionCommand.self])
 
     /// Standard output is line-buffered even into a pipe or a file, so progress shows as it
     /// happens and a killed run's log keeps every line printed before. A reader that goes away

@@ -1,11 +1,15 @@
 import ArgumentParser
 import Datasets
+import Denoisers
 import Experiment
 import FoundationEssentials
 import Launchers
+import Measurement
+import Planner
 import Report
 import Runner
 import SafeFiles
+import Tensor
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,7 +45,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The most processes one run may ask for (a guard against typos such as 2000 ranks); raise it knowingly.")
     var maxProcesses: Int = RunSpec.defaultMaxProcesses
     @Flag(help: "Run again the runs that finished before.") var force = false
-    @Flag(help: "Print the plan and exit.") var plan = false
+    @Flag(help: "Print the plan with each run's predicted memory and time, and exit.") var plan = false
+    @Flag(help: "With --plan: print one JSON object per run per line instead (notes go to standard error).") var json = false
+    @Option(help: "Machine profile for the predictions (default: the one invscale calibrate wrote in the cache folder, else conservative defaults).")
+    var profile: String?
     @Option(help: "How multi-process runs start: auto, local, mpirun or slurm.") var launcher: LauncherKind = .auto
     @Flag(help: "Write the SLURM scripts and print the launch commands without starting anything.") var dryRun = false
     @Flag(help: "When another invscale run holds the output folder, wait for it instead of refusing.") var wait = false
@@ -54,6 +61,7 @@ struct RunCommand: ParsableCommand {
         guard (1...RunSpec.maxParameterProcesses).contains(maxProcesses) else {
             throw ValidationError("--max-processes: expected an integer from 1 to \(RunSpec.maxParameterProcesses), got \(maxProcesses)")
         }
+        if json && !plan { throw ValidationError("--json: only with --plan") }
         guard stallTimeout.isFinite, stallTimeout >= 1 else {
             throw ValidationError("--stall-timeout: expected a number of seconds ≥ 1, got \(stallTimeout)")
         }
@@ -71,8 +79,26 @@ struct RunCommand: ParsableCommand {
         var runs: [RunSpec] = []
         for experiment in experiments { runs += try experiment.expand(maxProcesses: maxProcesses, firstIndex: runs.count) }
         if let maxRuns { runs = runs.map { $0.withMaxIterations(maxRuns) } }
+        let (machineProfile, note) = try MachineProfile.resolve(
+            path: profile, cacheFolder: WeightsCache.directory, cores: ThreadPool.onlineCores(),
+            memoryMB: (MachineDescription.current.memoryGiB ?? 4) * 1024)
+        let planner = RunPlanner(profile: machineProfile, threads: runtime.threads)
+        var plans: [Int: PlannedRun] = [:], problems: [Int: String] = [:]
+        for spec in runs where spec.isDatasetBuilt {
+            do { plans[spec.index] = try planner.plan(spec) } catch { problems[spec.index] = "\(error)" }
+        }
+        if let note { printError("note: \(note)") }
+        if plan && json {
+            for spec in runs {
+                print(try JSONOutput.string(PlanOutput.Line(spec: spec, plan: plans[spec.index], problem: problems[spec.index],
+                                                           profile: machineProfile.source)))
+            }
+            return
+        }
+        runs = runs.map { plans[$0.index]?.spec ?? $0 }
         print("experiment \(name)")
         ExperimentPlan(runs: runs).lines().forEach { print($0) }
+        PlanOutput.table(runs: runs, plans: plans, problems: problems, profile: machineProfile.source).forEach { print($0) }
         guard !plan else { return }
         Interruption.install()
         let lock = try FolderLock(folder: absolute(output), command: CommandLine.arguments.joined(separator: " "), wait: wait,
@@ -83,7 +109,9 @@ struct RunCommand: ParsableCommand {
         var pending = false
         var launch = LaunchOptions(launcher: launcher, threads: runtime.threads, dryRun: dryRun, parallelConfig: parallel)
         launch.stallFloorSeconds = stallTimeout
-        let summaries = ExperimentRunner.run(runs, output: absolute(output), force: force, launch: launch) { line, kind in
+        let summaries = ExperimentRunner.run(runs, output: absolute(output), force: force, launch: launch,
+                                             predictions: plans.mapValues(\.prediction),
+                                             refusals: plans.compactMapValues(\.refusal)) { line, kind in
             if terminal && kind == .transient {
                 print("\r\u{1B}[2K" + line, terminator: "")
                 fflush(nil)
@@ -110,7 +138,7 @@ struct RunCommand: ParsableCommand {
         }
         withExtendedLifetime(lock) {}
         if Interruption.received != nil || summaries.contains(where: { $0.outcome == "interrupted" }) { throw ExitCode(130) }
-        if summaries.contains(where: { $0.outcome == "failed" }) { throw ExitCode(1) }
+        if summaries.contains(where: { $0.outcome == "failed" || $0.outcome.hasPrefix("refused") }) { throw ExitCode(1) }
         if !dryRun, !summaries.contains(where: { $0.record != nil }) {
             printError("invscale run: nothing was run (\(Set(summaries.map(\.outcome)).sorted().joined(separator: "; ")))")
             throw ExitCode(1)

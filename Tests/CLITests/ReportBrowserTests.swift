@@ -40,9 +40,10 @@ struct ReportBrowserTests {
         #expect(dom.status == 0, "\(dom.error)")
         #expect(dom.output.contains("data-report-ready=\"1\"") && !dom.output.contains("data-script-error=\""), "a script error was flagged")
         let charts = Array(dom.output.components(separatedBy: "<svg ").dropFirst())
-        // PSNR vs iteration, vs time, vs log time, the time to target, the time breakdown, memory
-        // per step (the runs differ in σ only: no scaling, batch or size section).
-        try #require(charts.count == 6, "\(charts.count) charts")
+        // PSNR vs iteration, vs time, vs log time, the time to target, the time breakdown, the
+        // planner's predictions against the measurements, memory per step (the runs differ in σ
+        // only: no scaling, batch or size section).
+        try #require(charts.count == 7, "\(charts.count) charts")
         for chart in charts.prefix(3) {
             #expect(chart.contains("data-series=\"2\"") && chart.components(separatedBy: "class=\"series\"").count - 1 == 2)
             #expect(chart.contains(" d=\"M"), "a line chart without path data")
@@ -50,7 +51,9 @@ struct ReportBrowserTests {
         // The best run reaches all three levels (best final − 3, 1, 0.5 dB): at least three bars.
         #expect(dom.output.contains("Time to target") && charts[3].components(separatedBy: "class=\"bar\"").count - 1 >= 3)
         #expect(charts[4].components(separatedBy: "class=\"segment\"").count - 1 >= 2)
-        #expect(charts[5].contains("data-series=\"4\"") && charts[5].components(separatedBy: "class=\"bar\"").count - 1 == 8)
+        #expect(dom.output.contains("Predicted and measured") && charts[5].contains("Predicted / measured")
+                && charts[5].components(separatedBy: "class=\"bar\"").count - 1 == 4)
+        #expect(charts[6].contains("data-series=\"4\"") && charts[6].components(separatedBy: "class=\"bar\"").count - 1 == 8)
         #expect(!dom.output.contains("Strong scaling") && !dom.output.contains("Batch size"))
         #expect(dom.output.components(separatedBy: "alt=\"dataset preview\"").count - 1 == 1, "one dataset, one preview")
         #expect(dom.output.components(separatedBy: "alt=\"comparison figure").count - 1 == 2)

@@ -204,14 +204,19 @@ struct RunCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/results"))
     }
 
-    @Test("--plan prints one line per run and the count, for the reference files too")
+    @Test("--plan prints one line per run and the count, then a prediction per run, for the reference files too")
     func plan() throws {
         let configs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("configs").path
         for (file, count) in [("tomography_2d.yml", 2), ("tomography_3d.yml", 4), ("highres_imaging.yml", 2)] {
             let result = try CLI.run(["run", "\(configs)/\(file)", "--plan"])
             #expect(result.status == 0, "\(file): \(result.error)")
-            #expect(result.output.split(separator: "\n").last == "\(count) runs", "\(file): \(result.output)")
+            let lines = result.output.split(separator: "\n").map(String.init)
+            let end = try #require(lines.firstIndex(of: "\(count) runs"), "\(file): \(result.output)")
+            #expect(lines[..<end].filter { $0.hasPrefix("#") }.count == count)
+            #expect(lines[end + 1].hasPrefix("predictions ("))
+            #expect(lines.filter { $0.hasPrefix("  #") && !$0.contains("will be refused") }.count == count, "\(file): \(result.output)")
+            #expect(lines.last?.hasPrefix("  grid: predicted solver time") == true)
         }
     }
 }

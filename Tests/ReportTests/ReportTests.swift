@@ -5,7 +5,7 @@ import Testing
 
 /// Writes a run folder with a run.json and rank CSVs whose every row has the given step times.
 private func writeRun(in root: String, name: String, processes: Int, side: Int = 512, batch: Int = 0, patch: Int = 0,
-                      gradient: Double, denoise: Double, rss: Double = 100) throws {
+                      gradient: Double, denoise: Double, rss: Double = 100, prediction: String? = nil) throws {
     let folder = root + "/" + name
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let record = """
@@ -15,7 +15,8 @@ private func writeRun(in root: String, name: String, processes: Int, side: Int =
                                     "patch_size": \(patch), "overlap": 32, "max_batch_size": \(batch)}},
      "label": "PnP · tomography_2d \(side)² · \(processes) processes · batch \(batch)", "status": "finished",
      "started": "2026-11-21T10:00:00Z", "iterations": 3, "solver_seconds": 1, "processes": \(processes),
-     "peak_rss_mb": \(rss), "machine": {"cpu": "test CPU", "cores": 2, "host": "h"}, "versions": {"invscale": "t"}}
+     "peak_rss_mb": \(rss), "machine": {"cpu": "test CPU", "cores": 2, "host": "h"}, "versions": {"invscale": "t"}
+     \(prediction.map { ", \"prediction\": " + $0 } ?? "")}
     """
     try record.write(toFile: folder + "/run.json", atomically: true, encoding: .utf8)
     let header = "iteration,time_sec,psnr,gradient_time_sec,denoise_time_sec,iteration_time_sec,comm_time_sec,gradient_rss_peak_mb,denoise_rss_peak_mb"
@@ -76,8 +77,51 @@ struct ReportTests {
         #expect(runs.map(\.windows) == [25, 25])
         let charts = ReportSections(runs: runs).batchSize()
         try #require(charts.count == 2)
-        #expect(charts[0].contains("windows per batch 25, denoiser peak RSS (MiB) 900"))
+        #expect(charts[0].contains("windows per batch 25, peak RSS, largest rank (MiB) 900"))
         #expect(charts[1].contains("windows per batch 1, windows per second 5") && charts[1].contains("windows per batch 25, windows per second 10"))
+    }
+
+    /// A prediction as run.json holds it, with a batch curve over 1…3.
+    static func prediction(batch: Int, rss: Double, seconds: Double) -> String {
+        """
+        {"processes": 1, "max_batch_size": \(batch), "batch_size_chosen": false, "predicted_peak_rss_mb": \(rss),
+         "predicted_gradient_peak_rss_mb": 50, "predicted_denoise_peak_rss_mb": \(rss), "predicted_iteration_s": \(seconds),
+         "predicted_gradient_s": 1, "predicted_denoise_s": \(seconds - 1), "predicted_comm_s": 0, "predicted_comm_bytes": 0,
+         "budget_mb": 1000, "budget_source": "memory_budget_mb", "profile": "test profile",
+         "batch_curve": [{"max_batch_size": 1, "predicted_peak_rss_mb": 200, "predicted_iteration_s": 6, "predicted_denoise_s": 5},
+                         {"max_batch_size": 2, "predicted_peak_rss_mb": 300, "predicted_iteration_s": 4, "predicted_denoise_s": 3},
+                         {"max_batch_size": 3, "predicted_peak_rss_mb": 400, "predicted_iteration_s": 3.5, "predicted_denoise_s": 2.5}]}
+        """
+    }
+
+    @Test("predictions beside measurements: errors per run, the ratio chart, the model's curve in the batch section")
+    func predictions() throws {
+        let root = try temporaryFolder()
+        // Measured: 300 MiB and 6 s per iteration (1 + 5); predicted 330 MiB (+10 %) and 4.5 s (−25 %).
+        try writeRun(in: root, name: "a", processes: 1, side: 192, batch: 1, patch: 64, gradient: 1, denoise: 5, rss: 300,
+                     prediction: Self.prediction(batch: 1, rss: 330, seconds: 4.5))
+        try writeRun(in: root, name: "b", processes: 1, side: 192, batch: 3, patch: 64, gradient: 1, denoise: 2, rss: 400)
+        let runs = RunResult.loadAll(in: root)
+        let section = PredictionSection(runs: runs, labels: ["one", "three"])
+        #expect(section.comparisons.count == 1)
+        let html = section.html()
+        #expect(html.contains("<td>330</td><td>300</td><td>+10.0 %</td>") && html.contains("<td>4.500</td><td>6.000</td><td>-25.0 %</td>"))
+        #expect(html.contains("test profile") && html.contains("Predicted / measured"))
+        #expect(PredictionSection(runs: [runs[1]], labels: ["three"]).html().isEmpty, "no prediction: no section")
+        let charts = ReportSections(runs: runs).batchSize()
+        try #require(charts.count == 2)
+        // The model's curve is a dashed reference line under the measured points.
+        for chart in charts { #expect(chart.contains("class=\"reference\"") && chart.contains("<title>model</title>")) }
+        #expect(charts[0].contains("windows per batch 3, peak RSS, largest rank (MiB) 400"))
+        // 9 windows of 64 on 192²: measured 9 / 5 s at batch 1 and 9 / 2 s at batch 3.
+        #expect(charts[1].contains("windows per batch 1, windows per second 1.8") && charts[1].contains("windows per batch 3, windows per second 4.5"))
+        let page = HTMLReport(title: "t", runs: runs).html()
+        #expect(page.contains("<h2>Predicted and measured</h2>"))
+        let summary = ReportWriter.summary(runs).split(separator: "\n")
+        let header = summary[0].split(separator: ",").map(String.init)
+        let first = summary[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        #expect(first[header.firstIndex(of: "predicted_peak_rss_mb")!] == "330.0")
+        #expect(first[header.firstIndex(of: "median_iteration_sec_max_rank")!] == "6.0")
     }
 
     @Test("3-D tiles: per-axis lists count as tiled, the table shows 8×256×256/2×16×16, the recorded window count wins")

@@ -36,6 +36,9 @@ public struct HighresColorImageRun: DatasetRun {
     /// "2048 px": the longest side.
     public var sizeLabel: String { "\(dataset.imageSize) px" }
     public var operatorCount: Int { dataset.numOperators }
+    public var workload: Workload {
+        Workload(imageShape: Array(dataset.nominalShape.dropFirst()), operators: dataset.numOperators, physics: .blur)
+    }
 
     /// A shorter side the SSIM window supports, and blurs that fit in memory.
     public static func check(_ point: DatasetPoint) throws {

@@ -34,6 +34,10 @@ public struct Tomography2DRun: DatasetRun {
 
     public var sizeLabel: String { "\(scan.imgSize)²" }
     public var operatorCount: Int { scan.numOperators }
+    public var workload: Workload {
+        Workload(imageShape: [1, scan.imgSize, scan.imgSize], operators: scan.numOperators,
+                 physics: .parallelBeam(angles: scan.numAngles, detectors: scan.geometry.detectorCount))
+    }
 
     /// An image side the SSIM window supports, no more operators than angles, and a scan that
     /// fits in memory.

@@ -51,6 +51,15 @@ public struct Tomography3DRun: DatasetRun {
     /// "512³", or "40×272×272" for per-axis sizes.
     public var sizeLabel: String { sizes.count == 1 ? "\(sizes[0])³" : RunSpec.sizes(sizes) }
     public var operatorCount: Int { scan.numOperators }
+    /// The volume and detector of the scan (the walnut's files when present, read for their sizes).
+    public var workload: Workload {
+        get throws {
+            let geometry = try scan.geometry(), volume = geometry.volume
+            return Workload(imageShape: [1, volume.depth, volume.height, volume.width], operators: scan.numOperators,
+                            physics: .coneBeam(views: geometry.views.count, rows: geometry.detectorRows, columns: geometry.detectorColumns),
+                            keepsAllMeasurements: true)
+        }
+    }
 
     /// A volume of N or [D, N, N] with 8 ≤ D ≤ N, no more views than the full scan, no more
     /// operators than views, and a synthetic volume that fits in memory.

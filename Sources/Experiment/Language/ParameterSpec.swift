@@ -12,6 +12,11 @@ public enum ParameterType: String, Sendable, Codable, CaseIterable {
     case floatOrNull = "float or null"
     /// An int, or a list of ints with one entry per image dimension (`[8, 256, 256]`).
     case intOrIntList = "int or int list"
+    /// An int, or `auto` (the planner chooses).
+    case intOrAuto = "int or auto"
+
+    /// The word an `intOrAuto` parameter takes for "the planner chooses".
+    public static let auto = "auto"
 
     /// Whether a YAML list written for this parameter is one value rather than a grid axis:
     /// only a list of scalars given to an `intOrIntList` parameter.
@@ -25,7 +30,8 @@ public enum ParameterType: String, Sendable, Codable, CaseIterable {
         switch (self, value) {
         case (.int, .int), (.bool, .bool), (.string, .string), (.floatOrNull, .null): return value
         case (.float, _), (.floatOrNull, _): return value.doubleValue.map(ParameterValue.double)
-        case (.intOrIntList, .int): return value
+        case (.intOrIntList, .int), (.intOrAuto, .int): return value
+        case (.intOrAuto, .string(let text)): return text == Self.auto ? value : nil
         case (.intOrIntList, .list(let values)):
             guard let ints = value.intList, !ints.isEmpty else { return nil }
             return ints.count == 1 ? values[0] : value
@@ -119,9 +125,11 @@ public struct ParameterSpec: Sendable, Equatable, Codable {
         case .string: "a string"
         case .floatOrNull: "a number or null"
         case .intOrIntList: "an int or a list of ints"
+        case .intOrAuto: "an int"
         }
         let lower = bound == .none ? base : "\(base) \(bound.rawValue)"
-        return maximum.map { "\(lower) and ≤ \($0)" } ?? lower
+        let bounded = maximum.map { "\(lower) and ≤ \($0)" } ?? lower
+        return type == .intOrAuto ? "\(bounded) or \(ParameterType.auto)" : bounded
     }
 }
 

@@ -12,6 +12,8 @@ public protocol DatasetRun: Sendable {
     var sizeLabel: String { get }
     /// How many operators the data are split into.
     var operatorCount: Int { get }
+    /// The sizes the planner predicts the run's memory and time from.
+    var workload: Workload { get throws }
     /// Checks a grid point's values together (image sides, operators against views, memory), so
     /// that `--plan` refuses what the run would refuse.
     static func check(_ point: DatasetPoint) throws

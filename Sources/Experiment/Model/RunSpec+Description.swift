@@ -36,7 +36,7 @@ extension RunSpec {
         var parts = [solverPart, datasetLabel, processes == 1 ? "1 process" : "\(processes) processes"]
         if let execution, let tileSize = execution.tileSize {
             parts.append("tiles \(RunSpec.sizes(tileSize))/\(RunSpec.sizes(execution.overlap))")
-            parts.append("batch \(execution.maxBatchSize)")
+            parts.append("batch \(execution.maxBatchSize.map(String.init) ?? ParameterType.auto)")
             if processes > 1, execution.tileGather == .allReduce { parts.append("tiles all-reduced") }
         }
         return parts.joined(separator: " · ")

@@ -17,3 +17,13 @@ extension RunSpec {
         return min(maxIterations, solver?.iterationLimit ?? maxIterations)
     }
 }
+
+extension RunSpec {
+    /// This run with `max_batch_size` set to `size` (the planner's choice for `auto`).
+    public func withBatchSize(_ size: Int) -> RunSpec {
+        var parameters = solverParameters
+        parameters[ExecutionParameters.maxBatchSizeName] = .int(size)
+        return RunSpec(index: index, repetition: repetition, objective: objective, dataset: dataset,
+                       datasetParameters: datasetParameters, solver: solver, solverParameters: parameters, maxIterations: maxIterations)
+    }
+}

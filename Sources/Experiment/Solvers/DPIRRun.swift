@@ -30,6 +30,7 @@ public struct DPIRRun: SolverRun {
 
     public let prior: DenoiserParameters
     public let splitting: SplittingParameters
+    public var work: SolverWork { splitting.work }
     public let sigmaStart: Double
     public let scheduleIterations: Int
     public let initialisation: PnPInitialisation

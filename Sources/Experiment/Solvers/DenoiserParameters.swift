@@ -54,8 +54,12 @@ public struct DenoiserParameters: Sendable {
             let choice = try DenoiserCatalog.resolve(runWeights: weights, channels: shape[1])
             (base, description) = (choice.model, choice.source)
         }
-        let (patch, overlap, batch) = (execution.patchSize, execution.overlap, execution.maxBatchSize)
+        let (patch, overlap) = (execution.patchSize, execution.overlap)
         guard execution.distributeDenoiser, patch.allSatisfy({ $0 > 0 }) else { return (base, description, nil) }
+        guard let batch = execution.maxBatchSize else {
+            throw RunModelError.parameter(ExecutionParameters.maxBatchSizeName,
+                                          "an int (invscale run resolves auto before a run starts)", .string(ParameterType.auto))
+        }
         let windows = try Tiling(shape: shape, patchSize: patch, overlap: overlap).patches.count
         description += ", tiles \(RunSpec.sizes(patch)) overlap \(RunSpec.sizes(overlap)) batch \(batch)"
         if communicator.size > 1 {

@@ -10,8 +10,12 @@ public struct ExecutionParameters: Sendable {
     static let patchSize = ParameterSpec("patch_size", .intOrIntList, .int(128), "tile side, or one per dimension; 0 = whole image",
                                          bound: .nonNegative)
     static let overlap = ParameterSpec("overlap", .intOrIntList, .int(32), "tile overlap, or one per dimension", bound: .nonNegative)
-    static let maxBatchSize = ParameterSpec("max_batch_size", .int, .int(0), "tiles denoised per batch; 0 = all at once",
+    static let maxBatchSize = ParameterSpec("max_batch_size", .intOrAuto, .int(0),
+                                            "tiles denoised per batch; 0 = all at once; auto = the fastest predicted to fit memory_budget_mb",
                                             bound: .nonNegative)
+    static let memoryBudget = ParameterSpec("memory_budget_mb", .floatOrNull, .null,
+                                            "memory per rank the planner checks the run against, MiB; null = the node's memory / ranks per node, less 15 %",
+                                            bound: .positive)
     static let tileGather = ParameterSpec(
         "tile_gather", .string, .string(TileGather.crops.rawValue),
         "how ranks share denoised tiles: crops (all-gather of the kept parts) or all_reduce (the reference's)",
@@ -37,13 +41,19 @@ public struct ExecutionParameters: Sendable {
 
     /// The tiling parameters' names (`patch_size`, `overlap`, `max_batch_size`), for tables.
     public static let tilingNames = [patchSize, overlap, maxBatchSize].map(\.name)
+    /// `max_batch_size`'s name, for the planner's messages.
+    public static let maxBatchSizeName = maxBatchSize.name
 
     public let distributePhysics: Bool
     public let distributeDenoiser: Bool
     /// Tile sides and overlaps per dimension (one entry for all dimensions); `[0]` = no tiles.
     public let patchSize: [Int]
     public let overlap: [Int]
-    public let maxBatchSize: Int
+    /// Windows per denoiser call (0: all of a rank's); nil for `auto`, which the planner resolves
+    /// before the run starts (`RunSpec.withBatchSize`).
+    public let maxBatchSize: Int?
+    /// `memory_budget_mb`, MiB; nil: the planner's default.
+    public let memoryBudgetMB: Double?
     public let tileGather: TileGather
     public let slurmNodes: Int
     public let slurmTasksPerNode: Int
@@ -57,7 +67,8 @@ public struct ExecutionParameters: Sendable {
         distributeDenoiser = try parameters.bool(Self.distributeDenoiser)
         patchSize = try parameters.intList(Self.patchSize)
         overlap = try parameters.intList(Self.overlap)
-        maxBatchSize = try parameters.int(Self.maxBatchSize)
+        maxBatchSize = parameters.value(Self.maxBatchSize) == .string(ParameterType.auto) ? nil : try parameters.int(Self.maxBatchSize)
+        memoryBudgetMB = try parameters.optionalDouble(Self.memoryBudget)
         tileGather = try parameters.choice(Self.tileGather, as: TileGather.self)
         slurmNodes = try parameters.int(Self.slurmNodes)
         slurmTasksPerNode = try parameters.int(Self.slurmTasksPerNode)

@@ -14,6 +14,7 @@ public struct PnPADMMRun: SolverRun {
     public let values: PnPHQSRun
     public var prior: DenoiserParameters { values.prior }
     public var initialisation: PnPInitialisation { values.initialisation }
+    public var work: SolverWork { values.work }
 
     public init(_ parameters: ParameterSet) throws(RunModelError) { values = try PnPHQSRun(parameters) }
 

@@ -17,6 +17,8 @@ public struct PnPFISTARun: SolverRun {
     /// The proximal-gradient parameters, as `PnP` reads them.
     public let steps: PnPRun
     public let restart: FISTARestart
+    /// PnP's step, and the previous iterate and the extrapolated point.
+    public var work: SolverWork { SolverWork(normalApplications: 1, images: 6) }
     public var prior: DenoiserParameters { steps.prior }
     public var initialisation: PnPInitialisation { steps.initialisation }
 

@@ -16,6 +16,7 @@ public struct PnPHQSRun: SolverRun {
 
     public let prior: DenoiserParameters
     public let splitting: SplittingParameters
+    public var work: SolverWork { splitting.work }
     public let initialisation: PnPInitialisation
 
     public init(_ parameters: ParameterSet) throws(RunModelError) {

@@ -14,7 +14,7 @@ enum SolverParameters {
     static func list(own: [ParameterSpec]) -> [ParameterSpec] {
         [DenoiserParameters.denoiser, DenoiserParameters.sigma] + own + [
             ExecutionParameters.distributePhysics, ExecutionParameters.distributeDenoiser, ExecutionParameters.patchSize,
-            ExecutionParameters.overlap, ExecutionParameters.maxBatchSize, ExecutionParameters.tileGather, initMethod,
+            ExecutionParameters.overlap, ExecutionParameters.maxBatchSize, ExecutionParameters.memoryBudget, ExecutionParameters.tileGather, initMethod,
             ExecutionParameters.slurmNodes, ExecutionParameters.slurmTasksPerNode, ExecutionParameters.slurmGres,
             ExecutionParameters.torchrunProcesses, ExecutionParameters.namePrefix, DenoiserParameters.weights,
             ExecutionParameters.device, StoppingRule.psnrTarget, StoppingRule.patience, DenoiserParameters.tvIterations, seed,

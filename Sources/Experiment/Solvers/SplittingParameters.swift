@@ -38,4 +38,8 @@ public struct SplittingParameters: Sendable {
 
     /// The label part: "CG 5".
     var label: String { "CG \(cgIterations)" }
+
+    /// At most `cg_iterations` normal applications per data step (CG's N·x is carried from one
+    /// solve to the next); the iterate, the start, z, u and CG's residual, direction and product.
+    var work: SolverWork { SolverWork(normalApplications: cgIterations, images: 8) }
 }
