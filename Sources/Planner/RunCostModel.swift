@@ -43,13 +43,21 @@ public struct RunCostModel {
     /// The cost of every rank of `model` with `batchSize` windows per denoiser call (0: all of a
     /// rank's windows).
     public func ranks(_ model: RunModel, batchSize: Int, placement: Placement) throws -> [RankCost] {
+        try ranks(model, batchSizes: [batchSize], placement: placement)[0]
+    }
+
+    /// The cost of every rank for each of `batchSizes`; the workload, the network's shape (its
+    /// weights read once) and the rates are worked out once for all of them.
+    public func ranks(_ model: RunModel, batchSizes: [Int], placement: Placement) throws -> [[RankCost]] {
         let workload = try model.dataset.workload
         let processes = model.execution.processes
         let rates = profile.rates(threads: placement.threads, ranksOnNode: placement.ranksPerNode)
         let network = try NetworkShape(model, workload: workload)
-        return try (0..<processes).map { rank in
-            try cost(rank: rank, model: model, workload: workload, network: network, batchSize: batchSize, rates: rates,
-                     threads: placement.threads)
+        return try batchSizes.map { batchSize in
+            try (0..<processes).map { rank in
+                try cost(rank: rank, model: model, workload: workload, network: network, batchSize: batchSize, rates: rates,
+                         threads: placement.threads)
+            }
         }
     }
 
@@ -96,22 +104,20 @@ public struct RunCostModel {
         return cost
     }
 
-    /// The run's prediction: the largest rank's memory, the slowest rank's time plus the
-    /// collectives, and the model's curve over `batchSizes` (tiled runs).
-    public func prediction(_ model: RunModel, batchSize: Int, chosen: Bool, placement: Placement, budget: MemoryBudgetRule.Budget,
-                           curve batchSizes: [Int]) throws -> RunPrediction {
-        let ranks = try self.ranks(model, batchSize: batchSize, placement: placement)
+    /// The run's prediction from its ranks' costs at `batchSize`: the largest rank's memory, the
+    /// slowest rank's time plus the collectives, and the model's curve (`curve`: each batch size
+    /// with its ranks' summary; empty for an untiled run).
+    func prediction(_ ranks: [RankCost], batchSize: Int, chosen: Bool, budget: MemoryBudgetRule.Budget,
+                    curve: [(size: Int, summary: Summary)]) -> RunPrediction {
         let summary = Summary(ranks)
-        let curve = try batchSizes.map { size in
-            let point = Summary(try self.ranks(model, batchSize: size, placement: placement))
-            return RunPrediction.BatchPoint(maxBatchSize: size, peakRSSMB: point.peakMB, iterationS: point.iterationS,
-                                            denoiseS: point.denoiseS)
+        let points = curve.map { size, point in
+            RunPrediction.BatchPoint(maxBatchSize: size, peakRSSMB: point.peakMB, iterationS: point.iterationS, denoiseS: point.denoiseS)
         }
         return RunPrediction(processes: ranks.count, maxBatchSize: batchSize, batchSizeChosen: chosen, peakRSSMB: summary.peakMB,
                              gradientPeakRSSMB: summary.gradientMB, denoisePeakRSSMB: summary.denoiseMB,
                              iterationS: summary.iterationS, gradientS: summary.gradientS, denoiseS: summary.denoiseS,
                              commS: summary.commS, commBytes: summary.commBytes, budgetMB: budget.megabytes,
-                             budgetSource: budget.source, profile: profile.source, batchCurve: curve)
+                             budgetSource: budget.source, profile: profile.source, batchCurve: points)
     }
 
     /// The largest rank's memory and the iteration's time over all ranks.

@@ -30,21 +30,24 @@ public struct RunPlanner {
         let placement = model.placement(run, threads: threads)
         let budget = MemoryBudgetRule.budget(run, profile: model.profile, ranksPerNode: placement.ranksPerNode)
         let candidates = try batchCandidates(run)
-        var batch = run.execution.maxBatchSize ?? 0, chosen = false
-        if run.execution.maxBatchSize == nil {
-            chosen = true
-            let options = try candidates.map { size in
-                (size, RunCostModel.Summary(try model.ranks(run, batchSize: size, placement: placement)))
-            }
-            let fitting = options.filter { $0.1.peakMB <= budget.megabytes }
+        // Every candidate's ranks at once (the requested batch among them when it is one).
+        let requested = run.execution.maxBatchSize
+        let sizes = candidates + (requested.map { candidates.contains($0) ? [] : [$0] } ?? [])
+        let costs = Dictionary(uniqueKeysWithValues: zip(sizes, try model.ranks(run, batchSizes: sizes, placement: placement)))
+        let options = candidates.map { (size: $0, summary: RunCostModel.Summary(costs[$0]!)) }
+        var batch = requested ?? 0
+        if requested == nil {
+            let fitting = options.filter { $0.summary.peakMB <= budget.megabytes }
             let best = fitting.min { a, b in
-                a.1.iterationS != b.1.iterationS ? a.1.iterationS < b.1.iterationS : a.1.peakMB < b.1.peakMB
+                a.summary.iterationS != b.summary.iterationS ? a.summary.iterationS < b.summary.iterationS
+                    : a.summary.peakMB < b.summary.peakMB
             }
-            batch = best?.0 ?? candidates.first ?? 0
+            batch = best?.size ?? candidates.first ?? 0
         }
-        let resolved = run.execution.maxBatchSize == nil ? spec.withBatchSize(batch) : spec
-        let prediction = try model.prediction(run, batchSize: batch, chosen: chosen, placement: placement, budget: budget,
-                                              curve: run.execution.tileSize == nil ? [] : candidates)
+        let chosen = requested == nil
+        let resolved = chosen ? spec.withBatchSize(batch) : spec
+        let prediction = model.prediction(costs[batch]!, batchSize: batch, chosen: chosen, budget: budget,
+                                          curve: run.execution.tileSize == nil ? [] : options)
         var refusal: String?
         if prediction.peakRSSMB > budget.megabytes {
             let what = chosen ? "even with max_batch_size \(batch), the smallest, " : ""
