@@ -30,11 +30,12 @@ public enum MachineCalibration {
     /// rank). `log` receives a line per kernel family.
     public static func rates(repetitions: Int = 3, busyCopies: Int = 0, log: (String) -> Void = { _ in }) throws -> KernelRates {
         let threads = ThreadPool.shared.threadCount
-        /// The median time of the kernel `make()` returns, with the background copies running.
+        /// The median time of the kernel `make()` returns, with the background copies running;
+        /// successive runs reuse each other's pages, as a solver's iterations do.
         func median(_ make: () -> () -> Void) -> Double {
             let load = busyCopies > 0 ? BackgroundLoad(copies: busyCopies, make: make) : nil
             defer { load?.finish() }
-            return Stopwatch.measure(repetitions: repetitions, make()).medianSeconds
+            return TensorMemory.reusingMappings { Stopwatch.measure(repetitions: repetitions, make()).medianSeconds }
         }
 
         // Each size is timed on one item and on two: the difference is the cost of an item's
@@ -105,18 +106,12 @@ public enum MachineCalibration {
         let blur = try CircularBlur(kernel: Tensor(shape: [5, 5], repeating: 0.04), height: plane, width: plane)
         let picture = try GaussianNoise(sigma: 1, seed: 7).standardNormalTensor(shape: [1, 1, plane, plane])
         let fft = median { { _ = try? blur.apply(picture) } } / (2 * Double(plane * plane) * log2(Double(plane * plane)))
-        // Fresh tensors, as the networks allocate their feature maps: 1 MiB (4 KiB pages of a
-        // mapping of its own) and 16 MiB (huge pages).
-        let small = 1 << 18, large = 1 << 22
-        let freshPage = median { { for _ in 0..<16 { _ = Tensor(shape: [small]) } } } / Double(16 * 4 * small)
-        let freshHugePage = median { { _ = Tensor(shape: [large]) } } / Double(4 * large)
         var rates = KernelRates(threads: threads, convolution2D: conv2D, convolution3D: conv3D, im2colFlopsPerS: im2colRate,
                                 resampleFlopsPerS: resampleRate, upsampleFlopsPerS: upsampleRate, resample3DFlopsPerS: resample3DRate,
                                 upsample3DFlopsPerS: upsample3DRate, memoryBytesPerS: memoryRate, parallelBeamForwardS: forward2D,
-                                parallelBeamAdjointS: adjoint2D, coneBeamForwardS: forward3D, coneBeamAdjointS: adjoint3D, fftS: fft,
-                                freshPageS: freshPage, freshHugePageS: freshHugePage)
-        // Whole calls against the sum of their layers: the small network on a 256² image and the
-        // full-size one on 128² (2-D); the small one converted to 3-D on two of the seed's
+                                parallelBeamAdjointS: adjoint2D, coneBeamForwardS: forward3D, coneBeamAdjointS: adjoint3D, fftS: fft)
+        // Whole calls against the sum of their layers: the small network on 256² and 512² images
+        // and the full-size one on 128² (2-D); the small one converted to 3-D on two of the seed's
         // 12×288² windows per call (the tiled 3-D runs' case: at this size a call of several
         // windows costs more per window than the layers timed alone say).
         func correction(_ cases: [(DRUNetConfiguration, depth: Int?, side: Int, batch: Int)]) throws -> Double {
@@ -129,7 +124,9 @@ public enum MachineCalibration {
                 }
                 let load = busyCopies > 0 ? BackgroundLoad(copies: busyCopies, make: make) : nil
                 defer { load?.finish() }
-                let measured = Stopwatch.measure(repetitions: depth == nil ? repetitions : min(repetitions, 3), make()).medianSeconds
+                let measured = TensorMemory.reusingMappings {
+                    Stopwatch.measure(repetitions: depth == nil ? repetitions : min(repetitions, 3), make()).medianSeconds
+                }
                 let predicted = NetworkTiming.seconds(configuration, volumetric: depth != nil, batch: batch, depth: depth ?? 1,
                                                       height: side, width: side, rates: rates)
                 return measured / predicted
@@ -138,10 +135,10 @@ public enum MachineCalibration {
         }
         let smallNetwork = try DRUNetConfiguration(inputChannels: 1, outputChannels: 1, channels: [16, 32, 64, 128], blocks: 2)
         let fullNetwork = try DRUNetConfiguration(inputChannels: 1, outputChannels: 1)
-        rates.network2DCorrection = try correction([(smallNetwork, nil, 256, 1), (fullNetwork, nil, 128, 1)])
+        rates.network2DCorrection = try correction([(smallNetwork, nil, 256, 1), (smallNetwork, nil, 512, 1), (fullNetwork, nil, 128, 1)])
         rates.network3DCorrection = try correction([(smallNetwork, 12, 288, 2)])
         log("  whole DRUNet calls against their layers: 2-D ×\(format(rates.network2DCorrection)), 3-D ×\(format(rates.network3DCorrection))")
-        log("  projectors: 2-D \(format(1 / forward2D / 1e9)) / \(format(1 / adjoint2D / 1e9)) G pixel·angle/s, 3-D \(format(1 / forward3D / 1e9)) / \(format(1 / adjoint3D / 1e9)) G ray·plane/s; memory \(format(memoryRate / 1e9)) GB/s; fresh pages \(format(1 / freshPage / 1e9)) / \(format(1 / freshHugePage / 1e9)) GB/s (4 KiB / 2 MiB)")
+        log("  projectors: 2-D \(format(1 / forward2D / 1e9)) / \(format(1 / adjoint2D / 1e9)) G pixel·angle/s, 3-D \(format(1 / forward3D / 1e9)) / \(format(1 / adjoint3D / 1e9)) G ray·plane/s; memory \(format(memoryRate / 1e9)) GB/s")
         return rates
     }
 

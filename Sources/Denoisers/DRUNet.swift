@@ -47,8 +47,12 @@ public struct DRUNet: Denoiser {
         }
         let batch = x.shape[0]
         let levels = try (0..<batch).map { try Self.sigma(sigma, item: $0, batch: batch) }
-        let input = ImageLayout.channelsLast(x, paddedTo: 8, appending: levels)
-        let output = workspaces.withWorkspace { layers.forward(input, workspace: $0) }
-        return ImageLayout.tensor(output, size: [x.shape[2], x.shape[3]])
+        // The layers' feature maps reuse each other's freed pages, up to the call's known peak.
+        let peak = c.footprint(batch: batch, height: x.shape[2], width: x.shape[3]).residentFeatureMapBytes
+        return TensorMemory.reusingMappings(reaching: peak) {
+            let input = ImageLayout.channelsLast(x, paddedTo: 8, appending: levels)
+            let output = workspaces.withWorkspace { layers.forward(input, workspace: $0) }
+            return ImageLayout.tensor(output, size: [x.shape[2], x.shape[3]])
+        }
     }
 }

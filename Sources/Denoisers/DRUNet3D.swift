@@ -80,9 +80,14 @@ public struct DRUNet3D: Denoiser {
         }
         let batch = x.shape[0]
         let levels = try (0..<batch).map { try Self.sigma(sigma, item: $0, batch: batch) }
-        let input = ImageLayout.channelsLast(x, paddedTo: 8, appending: levels, mapChannels: layers.head.inputChannels)
-        let output = workspaces.withWorkspace { layers.forward(input, workspace: $0) }
-        return ImageLayout.tensor(output, size: Array(x.shape[2...]), channels: c.outputChannels)
+        // The layers' feature maps reuse each other's freed pages, up to the call's known peak.
+        let peak = c.footprint(batch: batch, depth: x.shape[2], height: x.shape[3], width: x.shape[4], volumetric: true)
+            .residentFeatureMapBytes
+        return TensorMemory.reusingMappings(reaching: peak) {
+            let input = ImageLayout.channelsLast(x, paddedTo: 8, appending: levels, mapChannels: layers.head.inputChannels)
+            let output = workspaces.withWorkspace { layers.forward(input, workspace: $0) }
+            return ImageLayout.tensor(output, size: Array(x.shape[2...]), channels: c.outputChannels)
+        }
     }
 
     /// The end of the benchmark's converted parameter names (`m_head.weight_3d`).

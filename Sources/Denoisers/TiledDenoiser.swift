@@ -52,9 +52,12 @@ extension Tiling {
         guard !windows.isEmpty else { return }
         let padded = try self.padded(x)
         let step = maxBatchSize == 0 ? windows.count : maxBatchSize
-        for first in stride(from: 0, to: windows.count, by: step) {
-            let part = Array(windows[first..<min(first + step, windows.count)])
-            try body(inner.denoise(extract(windows: part, from: padded), sigma: part.map { levels[$0 % batch] }), part)
+        // Each batch's feature maps reuse the pages of the batch before.
+        try TensorMemory.reusingMappings {
+            for first in stride(from: 0, to: windows.count, by: step) {
+                let part = Array(windows[first..<min(first + step, windows.count)])
+                try body(inner.denoise(extract(windows: part, from: padded), sigma: part.map { levels[$0 % batch] }), part)
+            }
         }
     }
 }

@@ -7,6 +7,9 @@ public struct StepMeasurement: Sendable, Equatable, Codable {
     public var seconds: Double = 0
     /// Tensor bytes live at the end of the step, MiB.
     public var allocatedMB: Double = 0
+    /// Those bytes plus the freed tensors' pages kept for reuse (`TensorMemory.reusingMappings`)
+    /// at the end of the step, MiB: what PyTorch calls reserved memory.
+    public var reservedMB: Double?
     /// Tensor bytes live at the end minus at the start, MiB.
     public var deltaMB: Double = 0
     /// Highest tensor bytes live during the step, MiB.
@@ -30,6 +33,7 @@ public struct StepMeasurement: Sendable, Equatable, Codable {
         result.seconds = Stopwatch.now() - start
         let endBytes = TensorMemory.liveBytes
         result.allocatedMB = Double(endBytes) / mebibyte
+        result.reservedMB = Double(endBytes + TensorMemory.keptMappingBytes) / mebibyte
         result.deltaMB = Double(endBytes - startBytes) / mebibyte
         result.peakMB = Double(TensorMemory.peakBytes) / mebibyte
         result.residentPeakMB = resetResident ? ProcessMemory.peakResidentBytes().map { Double($0) / mebibyte } : nil

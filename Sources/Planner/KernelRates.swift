@@ -30,10 +30,6 @@ public struct KernelRates: Codable, Sendable, Equatable {
     public var coneBeamAdjointS: Double
     /// Real FFT (forward or inverse) of a plane, seconds per element·log₂(elements).
     public var fftS: Double
-    /// A fresh tensor's pages faulted in and zeroed, seconds per byte: below 2 MiB (4 KiB pages
-    /// of a mapping of its own) and from 2 MiB (huge pages, `TensorStorage`).
-    public var freshPageS: Double
-    public var freshHugePageS: Double
     /// Measured over predicted time of whole DRUNet calls (2-D and 3-D), by which the sum of the
     /// layers is scaled: what the layers timed alone leave out (cold maps, the order of the
     /// allocations, the network's own glue). 1 when not measured.
@@ -50,7 +46,6 @@ public struct KernelRates: Codable, Sendable, Equatable {
         case parallelBeamForwardS = "parallel_beam_forward_s", parallelBeamAdjointS = "parallel_beam_adjoint_s"
         case coneBeamForwardS = "cone_beam_forward_s", coneBeamAdjointS = "cone_beam_adjoint_s"
         case fftS = "fft_s"
-        case freshPageS = "fresh_page_s", freshHugePageS = "fresh_huge_page_s"
         case network2DCorrection = "network_2d_correction", network3DCorrection = "network_3d_correction"
     }
 
@@ -69,8 +64,7 @@ public struct KernelRates: Codable, Sendable, Equatable {
                   parallelBeamAdjointS: try c.decode(Double.self, forKey: .parallelBeamAdjointS),
                   coneBeamForwardS: try c.decode(Double.self, forKey: .coneBeamForwardS),
                   coneBeamAdjointS: try c.decode(Double.self, forKey: .coneBeamAdjointS),
-                  fftS: try c.decode(Double.self, forKey: .fftS), freshPageS: try c.decode(Double.self, forKey: .freshPageS),
-                  freshHugePageS: try c.decode(Double.self, forKey: .freshHugePageS))
+                  fftS: try c.decode(Double.self, forKey: .fftS))
         network2DCorrection = try c.decodeIfPresent(Double.self, forKey: .network2DCorrection) ?? 1
         network3DCorrection = try c.decodeIfPresent(Double.self, forKey: .network3DCorrection) ?? 1
     }
@@ -78,7 +72,7 @@ public struct KernelRates: Codable, Sendable, Equatable {
     public init(threads: Int, convolution2D: [ConvolutionRate], convolution3D: [ConvolutionRate], im2colFlopsPerS: Double,
                 resampleFlopsPerS: Double, upsampleFlopsPerS: Double, resample3DFlopsPerS: Double, upsample3DFlopsPerS: Double,
                 memoryBytesPerS: Double, parallelBeamForwardS: Double, parallelBeamAdjointS: Double,
-                coneBeamForwardS: Double, coneBeamAdjointS: Double, fftS: Double, freshPageS: Double, freshHugePageS: Double) {
+                coneBeamForwardS: Double, coneBeamAdjointS: Double, fftS: Double) {
         self.threads = threads
         self.convolution2D = convolution2D.sorted { $0.channels < $1.channels }
         self.convolution3D = convolution3D.sorted { $0.channels < $1.channels }
@@ -93,8 +87,6 @@ public struct KernelRates: Codable, Sendable, Equatable {
         self.coneBeamForwardS = coneBeamForwardS
         self.coneBeamAdjointS = coneBeamAdjointS
         self.fftS = fftS
-        self.freshPageS = freshPageS
-        self.freshHugePageS = freshHugePageS
     }
 
     /// Refuses a rate ≤ 0 or an empty table, naming the field after `path`.
@@ -106,8 +98,8 @@ public struct KernelRates: Codable, Sendable, Equatable {
             ("upsample_3d_flops_per_s", upsample3DFlopsPerS),
             ("memory_bytes_per_s", memoryBytesPerS), ("parallel_beam_forward_s", parallelBeamForwardS),
             ("parallel_beam_adjoint_s", parallelBeamAdjointS), ("cone_beam_forward_s", coneBeamForwardS),
-            ("cone_beam_adjoint_s", coneBeamAdjointS), ("fft_s", fftS), ("fresh_page_s", freshPageS),
-            ("fresh_huge_page_s", freshHugePageS), ("network_2d_correction", network2DCorrection),
+            ("cone_beam_adjoint_s", coneBeamAdjointS), ("fft_s", fftS),
+            ("network_2d_correction", network2DCorrection),
             ("network_3d_correction", network3DCorrection),
         ]
         for (name, value) in values where !(value.isFinite && value > 0) {
@@ -136,16 +128,10 @@ public struct KernelRates: Codable, Sendable, Equatable {
             parallelBeamForwardS: time(parallelBeamForwardS, other.parallelBeamForwardS),
             parallelBeamAdjointS: time(parallelBeamAdjointS, other.parallelBeamAdjointS),
             coneBeamForwardS: time(coneBeamForwardS, other.coneBeamForwardS), coneBeamAdjointS: time(coneBeamAdjointS, other.coneBeamAdjointS),
-            fftS: time(fftS, other.fftS), freshPageS: time(freshPageS, other.freshPageS),
-            freshHugePageS: time(freshHugePageS, other.freshHugePageS))
+            fftS: time(fftS, other.fftS))
         result.network2DCorrection = network2DCorrection + (other.network2DCorrection - network2DCorrection) * weight
         result.network3DCorrection = network3DCorrection + (other.network3DCorrection - network3DCorrection) * weight
         return result
-    }
-
-    /// Seconds to fault in and zero a fresh tensor of `bytes`.
-    func freshTensorSeconds(bytes: Double) -> Double {
-        bytes * (bytes >= 2 * 1_048_576 ? freshHugePageS : bytes >= 131_072 ? freshPageS : 0)
     }
 
     /// Every kernel `factor` times slower.
@@ -157,8 +143,7 @@ public struct KernelRates: Codable, Sendable, Equatable {
                     upsample3DFlopsPerS: upsample3DFlopsPerS / factor,
                     memoryBytesPerS: memoryBytesPerS / factor, parallelBeamForwardS: parallelBeamForwardS * factor,
                     parallelBeamAdjointS: parallelBeamAdjointS * factor, coneBeamForwardS: coneBeamForwardS * factor,
-                    coneBeamAdjointS: coneBeamAdjointS * factor, fftS: fftS * factor, freshPageS: freshPageS * factor,
-                    freshHugePageS: freshHugePageS * factor)
+                    coneBeamAdjointS: coneBeamAdjointS * factor, fftS: fftS * factor)
         (result.network2DCorrection, result.network3DCorrection) = (network2DCorrection, network3DCorrection)
         return result
     }

@@ -23,7 +23,7 @@ extension MachineProfile {
             im2colFlopsPerS: 10e9, resampleFlopsPerS: 15e9, upsampleFlopsPerS: 8e9, resample3DFlopsPerS: 15e9,
             upsample3DFlopsPerS: 5e9, memoryBytesPerS: 5e9,
             parallelBeamForwardS: 2.5e-9, parallelBeamAdjointS: 3e-9, coneBeamForwardS: 3.5e-9, coneBeamAdjointS: 5e-9,
-            fftS: 1.5e-9, freshPageS: 2e-10, freshHugePageS: 1e-10)
+            fftS: 1.5e-9)
         var rates = [one]
         if cores > 1 { rates.append(one.sped(by: 0.8 * Double(cores), threads: cores)) }
         return MachineProfile(source: "conservative defaults (no calibrated profile: run invscale calibrate)", cores: cores,

@@ -3,7 +3,9 @@ import Denoisers
 /// Seconds of one DRUNet call from the machine's layer rates: the 3×3 (or 3×3×3) convolutions
 /// level by level from the convolution tables, the head and tail (im2col, or Winograd when their
 /// channels are padded for it), the stride-2 layers in FLOP/s, and the element-wise traffic (the
-/// skip copies and additions, the layout changes) at the memory rate.
+/// skip copies and additions, the layout changes) at the memory rate. Page faults are left out: a
+/// solver reuses its feature maps' pages from one call to the next (`TensorMemory.reusingMappings`),
+/// so that only its first iteration faults them in.
 public enum NetworkTiming {
     /// Seconds of one call on `batch` images of `height×width` (volumes of `depth` planes when
     /// `volumetric`).
@@ -38,17 +40,6 @@ public enum NetworkTiming {
                 seconds += 2 * taps * Double(cin * cout) * Double(batch * positions(0)) / rates.im2colFlopsPerS
             }
         }
-        // The feature maps a call allocates, each faulted in fresh: the input, the head's output,
-        // per level the skip's copy and the blocks' inner map on the way down and up, the
-        // stride-2 layers' outputs, and the tail's output.
-        let inputMap = volumetric ? padded(inputChannels) : inputChannels
-        let outputMap = volumetric ? padded(outputChannels) : outputChannels
-        var maps = [inputMap * positions(0), c[0] * positions(0), outputMap * positions(0), 2 * c[3] * positions(3)]
-        for level in 0..<3 {
-            maps += [c[level] * positions(level), c[level] * positions(level), c[level + 1] * positions(level + 1)]
-            maps += [c[level] * positions(level), c[level] * positions(level)]
-        }
-        for map in maps { seconds += rates.freshTensorSeconds(bytes: 4 * Double(batch * map)) }
         return seconds * (volumetric ? rates.network3DCorrection : rates.network2DCorrection)
     }
 }

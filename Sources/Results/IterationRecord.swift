@@ -69,11 +69,13 @@ public struct IterationRecord: Sendable, Equatable {
         switch column {
         case .gpuMemoryAllocatedMB, .gpuMemoryReservedMB, .gpuMemoryMaxAllocatedMB, .gpuAvailableMemoryMB: return "0.0"
         case .gradientTime: return number(gradient.seconds)
-        case .gradientMemoryAllocatedMB, .gradientMemoryReservedMB: return number(gradient.allocatedMB)
+        case .gradientMemoryAllocatedMB: return number(gradient.allocatedMB)
+        case .gradientMemoryReservedMB: return number(gradient.reservedMB ?? gradient.allocatedMB)
         case .gradientMemoryDeltaMB: return number(gradient.deltaMB)
         case .gradientMemoryPeakMB: return number(gradient.peakMB)
         case .denoiseTime: return number(denoise.seconds)
-        case .denoiseMemoryAllocatedMB, .denoiseMemoryReservedMB: return number(denoise.allocatedMB)
+        case .denoiseMemoryAllocatedMB: return number(denoise.allocatedMB)
+        case .denoiseMemoryReservedMB: return number(denoise.reservedMB ?? denoise.allocatedMB)
         case .denoiseMemoryDeltaMB: return number(denoise.deltaMB)
         case .denoiseMemoryPeakMB: return number(denoise.peakMB)
         case .iteration: return "\(iteration)"

@@ -84,7 +84,8 @@ public enum SolverRunner {
         var recorder = IterationRecorder(problem: problem, communicator: communicator, csv: csv, recordPath: files.recordFile,
                                          record: record, progress: progress)
         do {
-            try solver.solve(&x, maxIterations: spec.maxIterations, observer: &recorder)
+            // The iterations reuse each other's tensor pages: only the first one faults them in.
+            try TensorMemory.reusingMappings { _ = try solver.solve(&x, maxIterations: spec.maxIterations, observer: &recorder) }
             record = recorder.record
         } catch {
             record = recorder.record

@@ -1,33 +1,34 @@
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The heap buffer behind a `Tensor`: 64-byte aligned Float32 elements, freed with the last
 /// reference. Every allocation is counted in `TensorMemory`.
 ///
-/// Buffers of at least `hugePageBytes` are mapped on their own, aligned to 2 MiB and advised as
-/// transparent huge pages, and unmapped when freed: resident memory then follows the live tensors
-/// exactly (the planner predicts it), and a fresh buffer costs one page fault per 2 MiB instead of
-/// one per 4 KiB, which is what kept large allocations fast when they came back from the heap.
+/// Buffers of at least 128 KiB are mapped on their own (`MappingCache`), those of 2 MiB or more
+/// aligned to 2 MiB and advised as transparent huge pages, and unmapped when freed (or kept for
+/// the next buffers inside a `TensorMemory.reusingMappings` scope): resident memory then follows
+/// the live tensors exactly (the planner predicts it), and a fresh large buffer costs one page
+/// fault per 2 MiB instead of one per 4 KiB, which is what kept large allocations fast when they
+/// came back from the heap.
 @usableFromInline
 final class TensorStorage: @unchecked Sendable {
     @usableFromInline let pointer: UnsafeMutablePointer<Float>
     @usableFromInline let count: Int
-    /// Bytes mapped for this buffer on its own; 0 for a heap allocation.
+    /// The mappings this buffer comes from, and the bytes mapped for it; nil and 0 for a heap
+    /// allocation.
+    private let mappings: MappingCache?
     private let mappedBytes: Int
-
-    /// Size from which a buffer gets its own huge-page mapping, and the huge page size.
-    static let hugePageBytes = 2 << 20
 
     init(count: Int) {
         self.count = count
         let bytes = max(count, 1) * 4
-        if bytes >= Self.hugePageBytes, let mapped = Self.mapHugePages(bytes: bytes) {
+        let cache = MappingCache.serving(bytes: bytes)
+        if let cache, let mapped = cache.allocate(size: cache.rounded(bytes)) {
             pointer = mapped.bindMemory(to: Float.self, capacity: count)
-            mappedBytes = Self.rounded(bytes)
+            mappings = cache
+            mappedBytes = cache.rounded(bytes)
         } else {
             pointer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64).bindMemory(to: Float.self, capacity: max(count, 1))
+            mappings = nil
             mappedBytes = 0
         }
         TensorMemory.allocated(bytes: count * 4)
@@ -41,31 +42,11 @@ final class TensorStorage: @unchecked Sendable {
 
     deinit {
         TensorMemory.freed(bytes: count * 4)
-        if mappedBytes > 0 {
-            munmap(UnsafeMutableRawPointer(pointer), mappedBytes)
+        if let mappings {
+            mappings.free(UnsafeMutableRawPointer(pointer), size: mappedBytes)
         } else {
             UnsafeMutableRawPointer(pointer).deallocate()
         }
-    }
-
-    /// `bytes` rounded up to whole huge pages.
-    static func rounded(_ bytes: Int) -> Int { (bytes + hugePageBytes - 1) / hugePageBytes * hugePageBytes }
-
-    /// A private anonymous mapping of `bytes` (rounded up to huge pages) starting on a 2 MiB
-    /// boundary, advised for transparent huge pages; nil when the kernel refuses the mapping.
-    private static func mapHugePages(bytes: Int) -> UnsafeMutableRawPointer? {
-        let size = rounded(bytes), span = size + hugePageBytes
-        guard let raw = mmap(nil, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED else {
-            return nil
-        }
-        let address = Int(bitPattern: raw), aligned = (address + hugePageBytes - 1) / hugePageBytes * hugePageBytes
-        // The slack before and after the aligned span goes back at once.
-        if aligned > address { munmap(raw, aligned - address) }
-        let end = aligned + size, spanEnd = address + span
-        if spanEnd > end { munmap(UnsafeMutableRawPointer(bitPattern: end), spanEnd - end) }
-        let start = UnsafeMutableRawPointer(bitPattern: aligned)!
-        _ = madvise(start, size, MADV_HUGEPAGE)
-        return start
     }
 }
 
@@ -80,10 +61,23 @@ public enum TensorMemory {
     /// Highest `liveBytes` seen since start or since the last `resetPeak()`.
     public static var peakBytes: Int { peak.load(ordering: .relaxed) }
 
-    /// The resident bytes of a tensor of `bytes`: whole huge pages from `TensorStorage`'s
-    /// threshold on (its mapping is faulted in 2 MiB at a time), the bytes themselves below.
+    /// The resident bytes of a tensor of `bytes`: whole pages of the mapping it gets (2 MiB pages
+    /// from 2 MiB on, faulted in 2 MiB at a time), the bytes themselves below 128 KiB.
     public static func residentBytes(ofTensorBytes bytes: Int) -> Int {
-        bytes >= TensorStorage.hugePageBytes ? TensorStorage.rounded(bytes) : bytes
+        MappingCache.serving(bytes: bytes)?.rounded(bytes) ?? bytes
+    }
+
+    /// Bytes of freed tensors' mappings kept for reuse now (`reusingMappings`).
+    public static var keptMappingBytes: Int { MappingCache.huge.keptBytes + MappingCache.small.keptBytes }
+
+    /// Runs `body` with freed tensors' mappings kept for the next tensors, without raising either
+    /// cache's resident bytes above its live tensors' high-water mark in the scope, or above
+    /// `extraBytes` (the resident bytes `body` is known to reach beyond the live ones) when that is
+    /// higher (`MappingCache`); they are unmapped when the outermost scope ends.
+    public static func reusingMappings<R>(reaching extraBytes: Int = 0, _ body: () throws -> R) rethrows -> R {
+        for cache in [MappingCache.huge, MappingCache.small] { cache.open(reaching: extraBytes) }
+        defer { for cache in [MappingCache.huge, MappingCache.small] { cache.close() } }
+        return try body()
     }
 
     /// Starts a new peak measurement from the current live bytes.
