@@ -38,8 +38,11 @@ final class MappingCache: Sendable {
 
         /// Takes `bytes` from the front of the smallest range that holds them.
         mutating func take(_ bytes: Int) -> Int? {
-            guard let index = ranges.indices.filter({ ranges[$0].bytes >= bytes }).min(by: { ranges[$0].bytes < ranges[$1].bytes })
-            else { return nil }
+            var best: Int?
+            for index in ranges.indices where ranges[index].bytes >= bytes && ranges[index].bytes < (best.map { ranges[$0].bytes } ?? .max) {
+                best = index
+            }
+            guard let index = best else { return nil }
             let address = ranges[index].address
             if ranges[index].bytes == bytes {
                 ranges.remove(at: index)
