@@ -110,12 +110,15 @@ public enum MachineCalibration {
                                 resampleFlopsPerS: resampleRate, upsampleFlopsPerS: upsampleRate, resample3DFlopsPerS: resample3DRate,
                                 upsample3DFlopsPerS: upsample3DRate, memoryBytesPerS: memoryRate, parallelBeamForwardS: forward2D,
                                 parallelBeamAdjointS: adjoint2D, coneBeamForwardS: forward3D, coneBeamAdjointS: adjoint3D, fftS: fft)
-        // Whole calls against the sum of their layers: the small network on 256² and 512² images
-        // and the full-size one on 128² (2-D); the small one converted to 3-D on two of the seed's
-        // 12×288² windows per call (the tiled 3-D runs' case: at this size a call of several
-        // windows costs more per window than the layers timed alone say).
-        func correction(_ cases: [(DRUNetConfiguration, depth: Int?, side: Int, batch: Int)]) throws -> Double {
-            let ratios = try cases.map { configuration, depth, side, batch -> Double in
+        // Whole calls against the sum of their layers, by network and item size (2-D): the small
+        // network on 64² … 512² items, the full-size one on 128² and 256². Small items spread
+        // over the threads less well than their layers timed alone say, and small channel counts
+        // run slower inside the network than alone. 3-D: the small one converted, on two of the
+        // seed's 12×288² windows per call (at this size a call of several windows costs more per
+        // window than its layers timed alone). Each 2-D case runs for at least `caseSeconds`.
+        let caseSeconds = 0.5
+        func corrections(_ cases: [(DRUNetConfiguration, depth: Int?, side: Int, batch: Int)]) throws -> CorrectionTable {
+            try CorrectionTable(cases.map { configuration, depth, side, batch in
                 let network = try DRUNet.random(configuration: configuration)
                 let denoiser: any Denoiser = depth == nil ? network : DRUNet3D(converting: network)
                 let make = {
@@ -124,20 +127,23 @@ public enum MachineCalibration {
                 }
                 let load = busyCopies > 0 ? BackgroundLoad(copies: busyCopies, make: make) : nil
                 defer { load?.finish() }
-                let measured = TensorMemory.reusingMappings {
-                    Stopwatch.measure(repetitions: depth == nil ? repetitions : min(repetitions, 3), make()).medianSeconds
-                }
                 let predicted = NetworkTiming.seconds(configuration, volumetric: depth != nil, batch: batch, depth: depth ?? 1,
                                                       height: side, width: side, rates: rates)
-                return measured / predicted
-            }
-            return ratios.reduce(0, +) / Double(ratios.count)
+                let runs = depth == nil ? max(repetitions, Int((caseSeconds / predicted).rounded(.up))) : min(repetitions, 3)
+                let measured = TensorMemory.reusingMappings { Stopwatch.measure(repetitions: runs, make()).medianSeconds }
+                let (planes, padded) = (depth.map { ($0 + 7) / 8 * 8 } ?? 1, (side + 7) / 8 * 8)
+                return CorrectionTable.Entry(channels: configuration.channels[0], positions: planes * padded * padded,
+                                             factor: measured / predicted)
+            })
         }
         let smallNetwork = try DRUNetConfiguration(inputChannels: 1, outputChannels: 1, channels: [16, 32, 64, 128], blocks: 2)
         let fullNetwork = try DRUNetConfiguration(inputChannels: 1, outputChannels: 1)
-        rates.network2DCorrection = try correction([(smallNetwork, nil, 256, 1), (smallNetwork, nil, 512, 1), (fullNetwork, nil, 128, 1)])
-        rates.network3DCorrection = try correction([(smallNetwork, 12, 288, 2)])
-        log("  whole DRUNet calls against their layers: 2-D ×\(format(rates.network2DCorrection)), 3-D ×\(format(rates.network3DCorrection))")
+        rates.network2DCorrection = try corrections([(smallNetwork, nil, 64, 4), (smallNetwork, nil, 128, 2), (smallNetwork, nil, 256, 1),
+                                                     (smallNetwork, nil, 512, 1), (fullNetwork, nil, 128, 1), (fullNetwork, nil, 256, 1)])
+        rates.network3DCorrection = try corrections([(smallNetwork, 12, 288, 2)])
+        log("  whole DRUNet calls against their layers: 2-D " + rates.network2DCorrection.entries.map {
+            "\($0.channels)-channel \(Int(Double($0.positions).squareRoot()))² ×\(format($0.factor))"
+        }.joined(separator: ", ") + "; 3-D ×\(format(rates.network3DCorrection.entries[0].factor))")
         log("  projectors: 2-D \(format(1 / forward2D / 1e9)) / \(format(1 / adjoint2D / 1e9)) G pixel·angle/s, 3-D \(format(1 / forward3D / 1e9)) / \(format(1 / adjoint3D / 1e9)) G ray·plane/s; memory \(format(memoryRate / 1e9)) GB/s")
         return rates
     }

@@ -30,11 +30,10 @@ public struct KernelRates: Codable, Sendable, Equatable {
     public var coneBeamAdjointS: Double
     /// Real FFT (forward or inverse) of a plane, seconds per element·log₂(elements).
     public var fftS: Double
-    /// Measured over predicted time of whole DRUNet calls (2-D and 3-D), by which the sum of the
-    /// layers is scaled: what the layers timed alone leave out (cold maps, the order of the
-    /// allocations, the network's own glue). 1 when not measured.
-    public var network2DCorrection: Double = 1
-    public var network3DCorrection: Double = 1
+    /// Measured over predicted time of whole DRUNet calls (2-D and 3-D) by item size, by which the
+    /// sum of the layers is scaled. 1 when not measured.
+    public var network2DCorrection = CorrectionTable(1)
+    public var network3DCorrection = CorrectionTable(1)
 
     private enum CodingKeys: String, CodingKey {
         case threads
@@ -65,8 +64,8 @@ public struct KernelRates: Codable, Sendable, Equatable {
                   coneBeamForwardS: try c.decode(Double.self, forKey: .coneBeamForwardS),
                   coneBeamAdjointS: try c.decode(Double.self, forKey: .coneBeamAdjointS),
                   fftS: try c.decode(Double.self, forKey: .fftS))
-        network2DCorrection = try c.decodeIfPresent(Double.self, forKey: .network2DCorrection) ?? 1
-        network3DCorrection = try c.decodeIfPresent(Double.self, forKey: .network3DCorrection) ?? 1
+        network2DCorrection = try c.decodeIfPresent(CorrectionTable.self, forKey: .network2DCorrection) ?? CorrectionTable(1)
+        network3DCorrection = try c.decodeIfPresent(CorrectionTable.self, forKey: .network3DCorrection) ?? CorrectionTable(1)
     }
 
     public init(threads: Int, convolution2D: [ConvolutionRate], convolution3D: [ConvolutionRate], im2colFlopsPerS: Double,
@@ -99,12 +98,12 @@ public struct KernelRates: Codable, Sendable, Equatable {
             ("memory_bytes_per_s", memoryBytesPerS), ("parallel_beam_forward_s", parallelBeamForwardS),
             ("parallel_beam_adjoint_s", parallelBeamAdjointS), ("cone_beam_forward_s", coneBeamForwardS),
             ("cone_beam_adjoint_s", coneBeamAdjointS), ("fft_s", fftS),
-            ("network_2d_correction", network2DCorrection),
-            ("network_3d_correction", network3DCorrection),
         ]
         for (name, value) in values where !(value.isFinite && value > 0) {
             throw PlannerError("\(path).\(name): expected a number > 0, got \(value)")
         }
+        try network2DCorrection.validate(source: "\(path).network_2d_correction")
+        try network3DCorrection.validate(source: "\(path).network_3d_correction")
         for (name, table) in [("convolution_2d", convolution2D), ("convolution_3d", convolution3D)] {
             guard !table.isEmpty else { throw PlannerError("\(path).\(name): expected at least one channel count") }
             for (index, rate) in table.enumerated() { try rate.validate(source: "\(path).\(name)[\(index)]") }
@@ -129,8 +128,8 @@ public struct KernelRates: Codable, Sendable, Equatable {
             parallelBeamAdjointS: time(parallelBeamAdjointS, other.parallelBeamAdjointS),
             coneBeamForwardS: time(coneBeamForwardS, other.coneBeamForwardS), coneBeamAdjointS: time(coneBeamAdjointS, other.coneBeamAdjointS),
             fftS: time(fftS, other.fftS))
-        result.network2DCorrection = network2DCorrection + (other.network2DCorrection - network2DCorrection) * weight
-        result.network3DCorrection = network3DCorrection + (other.network3DCorrection - network3DCorrection) * weight
+        result.network2DCorrection = network2DCorrection.interpolated(to: other.network2DCorrection, weight: weight)
+        result.network3DCorrection = network3DCorrection.interpolated(to: other.network3DCorrection, weight: weight)
         return result
     }
 

@@ -40,6 +40,7 @@ public enum NetworkTiming {
                 seconds += 2 * taps * Double(cin * cout) * Double(batch * positions(0)) / rates.im2colFlopsPerS
             }
         }
-        return seconds * (volumetric ? rates.network3DCorrection : rates.network2DCorrection)
+        let correction = volumetric ? rates.network3DCorrection : rates.network2DCorrection
+        return seconds * correction.factor(channels: c[0], positions: positions(0))
     }
 }

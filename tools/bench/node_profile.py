@@ -30,7 +30,6 @@ def scaled(rates, factor, memory_rate, threads):
         out[key] *= factor
     for key in ("parallel_beam_forward_s", "parallel_beam_adjoint_s", "cone_beam_forward_s", "cone_beam_adjoint_s", "fft_s"):
         out[key] /= factor
-    # Page faults are served by the kernel per core: they do not scale with the node.
     out["memory_bytes_per_s"] = memory_rate
     return out
 
