@@ -118,12 +118,12 @@ if command -v mpirun >/dev/null; then
   start=$(date +%s.%N)
   INVSCALE_DEBUG_FAIL=1:2:stop timeout 300 "$BIN" run stuck.yml --output O6 --launcher mpirun --threads 1 --stall-timeout 10 > out.txt 2> err.txt; rc=$?
   took=$(echo "$(date +%s.%N) - $start" | bc)
-  left=0; for f in O6/*/rank*.pid; do gone "$(cat "$f")" || left=$((left + 1)); done
+  left=0; for f in O6/*/rank*.pid; do gone "$(awk '{print $1}' "$f")" || left=$((left + 1)); done
   say "6  rank 1 SIGSTOPped, --stall-timeout 10" "exit $rc after ${took%.*} s, run.json $(status_of O6), ranks left: $left"
   say "6  ... error" "$(grep -ho '"error" : "[^"]*' O6/*/run.json | cut -c12-140)"
   config live.yml "slurm_ntasks_per_node: 2" "distribute_physics: true"
   "$BIN" run live.yml --output O7 --launcher mpirun --threads 1 > /dev/null 2>&1 & PARENT=$!
-  wait_rows O7 2; pids=$(cat O7/*/rank*.pid)
+  wait_rows O7 2; pids=$(awk '{print $1}' O7/*/rank*.pid)
   kill -KILL $PARENT; killed=$(date +%s.%N); wait $PARENT 2>/dev/null
   for _ in $(seq 100); do all=1; for p in $pids; do gone "$p" || all=0; done; [ $all = 1 ] && break; sleep 0.05; done
   say "7  kill -9 of invscale run" "ranks gone after $(echo "$(date +%s.%N) - $killed" | bc | cut -c1-4) s (all gone: $all), run.json $(status_of O7)"

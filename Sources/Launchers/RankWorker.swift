@@ -26,7 +26,7 @@ public enum RankWorker {
                 throw LaunchError("the MPI world has \(world.size) ranks but the run needs \(expected) (started without mpirun/srun, or by the launcher of another MPI, e.g. srun --mpi=pmi2 with OpenMPI?)")
             }
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try FileWriter.write(text: "\(getpid())\n", to: files.pidFile(rank: world.rank))
+            try FileWriter.write(text: RunFolder.pidRecord(pid: getpid()), to: files.pidFile(rank: world.rank))
             Interruption.install()
             let heartbeat = RankHeartbeat(path: files.heartbeatFile(rank: world.rank))
             heartbeat.start()

@@ -71,14 +71,29 @@ public struct RunFolder: Sendable {
         }
     }
 
-    /// Process ids the ranks recorded.
+    /// The text a rank records in its pid file: its process id and its host.
+    public static func pidRecord(pid: Int32, host: String = FolderLock.hostName()) -> String { "\(pid) \(host)\n" }
+
+    /// Process ids the ranks on this host recorded: a pid from another host names another process
+    /// here, so those are left out.
     public func rankProcessIDs(processes: Int) -> [Int32] {
         (0..<processes).compactMap(rankProcessID)
     }
 
-    /// The process id rank `rank` recorded, if any.
+    /// The process id rank `rank` recorded, if any and if it runs on this host.
     public func rankProcessID(rank: Int) -> Int32? {
-        (try? String(contentsOfFile: pidFile(rank: rank), encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard let (pid, host) = rankRecord(rank: rank), host == nil || host == FolderLock.hostName() else { return nil }
+        return pid
+    }
+
+    /// The host rank `rank` recorded, if any.
+    public func rankHost(rank: Int) -> String? { rankRecord(rank: rank)?.host }
+
+    private func rankRecord(rank: Int) -> (pid: Int32, host: String?)? {
+        guard let text = try? String(contentsOfFile: pidFile(rank: rank), encoding: .utf8) else { return nil }
+        let words = text.split(whereSeparator: \.isWhitespace)
+        guard let first = words.first, let pid = Int32(first) else { return nil }
+        return (pid, words.count > 1 ? String(words[1]) : nil)
     }
 
     /// Removes what a previous attempt of the run left for the launcher (rank errors, pids and

@@ -194,7 +194,7 @@ struct DistributedFaultTests {
         try #require(rows >= 3, "the run did not write 3 rows")
         for rank in 0..<2 {
             let pid = try #require(Int32(try String(contentsOfFile: run + "/rank\(rank).pid", encoding: .utf8)
-                .trimmingCharacters(in: .whitespacesAndNewlines)))
+                .split(whereSeparator: \.isWhitespace).first ?? ""))
             kill(pid, SIGTERM)
         }
         process.waitUntilExit()

@@ -61,7 +61,7 @@ struct HardeningTests {
     static func pids(_ run: String, ranks: Int) throws -> [Int32] {
         try (0..<ranks).map { rank in
             try #require(Int32(try String(contentsOfFile: run + "/rank\(rank).pid", encoding: .utf8)
-                .trimmingCharacters(in: .whitespacesAndNewlines)))
+                .split(whereSeparator: \.isWhitespace).first ?? ""))
         }
     }
 

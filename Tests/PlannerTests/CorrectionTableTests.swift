@@ -32,7 +32,7 @@ import Testing
             [{"channels": 16, "positions": 4096, "factor": 1.4}, {"channels": 16, "positions": 65536, "factor": 1.2},
              {"channels": 64, "positions": 16384, "factor": 0.9}, {"positions": 16384, "factor": 5}]
             """#)
-        #expect(table.factor(channels: 16, positions: 16384) == 1.3)
+        #expect(abs(table.factor(channels: 16, positions: 16384) - 1.3) < 1e-12)
         #expect(table.factor(channels: 24, positions: 4096) == 1.4)
         #expect(table.factor(channels: 48, positions: 4096) == 0.9)
         #expect(table.factor(channels: 512, positions: 1 << 20) == 0.9)

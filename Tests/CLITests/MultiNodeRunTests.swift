@@ -1,0 +1,95 @@
+import Formats
+import Foundation
+import Tensor
+import Testing
+
+/// The repository's scripts folder.
+private let scriptsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("scripts").path
+
+/// Why two network namespaces cannot be made here (not root, no iproute2, a kernel that refuses),
+/// or nil when they can.
+private let namespacesUnavailable: String? = {
+    guard mpirunPath != nil else { return "mpirun not found: scripts/bootstrap.sh installs openmpi-bin" }
+    let log = NSTemporaryDirectory() + "netns-check-\(UUID().uuidString).log"
+    defer { try? FileManager.default.removeItem(atPath: log) }
+    guard system("bash \(scriptsFolder)/netns-cluster.sh check > \(log) 2>&1") == 0 else {
+        let reason = (try? String(contentsOfFile: log, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return "cannot create network namespaces here: \(reason)"
+    }
+    return nil
+}()
+
+/// Two hosts made of network namespaces (scripts/netns-cluster.sh: n1 and n2 on a veth pair, a
+/// UTS namespace each), and `invscale run --launcher mpirun` started on n1 with OpenMPI's daemons
+/// reaching n2 through the script's rsh agent, TCP only.
+@Suite("runs across two hosts (network namespaces)", .serialized,
+       .enabled(if: namespacesUnavailable == nil, Comment(rawValue: namespacesUnavailable ?? "")))
+struct MultiNodeRunTests {
+    static let harness = scriptsFolder + "/netns-cluster.sh"
+
+    /// A 2 × 2 row (2 nodes, 2 ranks each) with and without distributed physics, and the rows of
+    /// one process they must agree with; the DRUNet of the fixtures, tiles 64/16.
+    static func experiment(iterations: Int) -> String {
+        """
+        dataset:
+          - tomography_2d:
+              img_size: 128
+              num_angles: 60
+              num_operators: 8
+        solver:
+          - PnP:
+              denoiser: drunet
+              denoiser_weights: \(DistributedRunTests.weights)
+              denoiser_sigma: 0.015
+              denoiser_lambda_relaxation: 5000.0
+              init_method: fbp
+              patch_size: 64
+              overlap: 16
+              slurm_nodes, slurm_ntasks_per_node, distribute_physics, distribute_denoiser: [
+                [1, 1, false, true],
+                [2, 2, true, true],
+                [2, 2, false, true],
+              ]
+        max-runs: \(iterations)
+        """
+    }
+
+    @Test("a 2 × 2 mpirun row over TCP between two hosts gives the 1-process reconstruction; every rank writes its CSV, rank 0 run.json",
+          .timeLimit(.minutes(10)))
+    func twoByTwo() throws {
+        let folder = try CLI.temporaryFolder(), output = folder + "/results"
+        let config = try RunCommandTests.write(Self.experiment(iterations: 2), in: folder)
+        let result = try CLI.run([Self.harness, "run", folder + "/cluster", CLI.binary.path, "run", config, "--output", output,
+                                  "--launcher", "mpirun", "--threads", "1"],
+                                 executable: URL(fileURLWithPath: "/bin/bash"), environment: DistributedRunTests.environment)
+        #expect(result.status == 0, "\(result.output)\n\(result.error)")
+        var runs: [String: (folder: String, record: [String: Any], image: Tensor)] = [:]
+        for run in CLI.runFolders(output) {
+            let record = try RunCommandTests.record(run)
+            let solver = try #require((record["spec"] as? [String: Any])?["solver_parameters"] as? [String: Any])
+            let key = "\(solver["slurm_nodes"] as? Int ?? 1)×\(solver["slurm_ntasks_per_node"] as? Int ?? 1) "
+                + "\(solver["distribute_physics"] as? Bool ?? false)"
+            runs[key] = (run, record, try NPY.read(path: run + "/reconstruction.npy"))
+        }
+        let reference = try #require(runs["1×1 false"], "the 1-process run is missing: \(runs.keys)").image
+        for (key, bound) in [("2×2 true", Float(1e-5)), ("2×2 false", 0)] {
+            let run = try #require(runs[key], "run \(key) missing: \(result.output)")
+            #expect(run.record["status"] as? String == "finished", "\(key): \(run.record["error"] ?? "")")
+            #expect(run.record["processes"] as? Int == 4 && run.record["launcher"] as? String == "mpirun")
+            // The phantom's range is [0, 1]: the bound is relative to it.
+            let difference = zip(run.image.scalars, reference.scalars).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(difference <= bound, "\(key): max difference \(difference) against 1 process")
+            for rank in 0..<4 {
+                let rows = try String(contentsOfFile: run.folder + "/metrics_rank\(rank).csv", encoding: .utf8).split(separator: "\n")
+                #expect(rows.count == 3, "\(key) rank \(rank): \(rows.count) lines")
+                // Ranks 0 and 1 on n1, 2 and 3 on n2: the host each rank recorded with its pid.
+                let words = try String(contentsOfFile: run.folder + "/rank\(rank).pid", encoding: .utf8).split(whereSeparator: \.isWhitespace)
+                #expect(words.count == 2 && words[1] == (rank < 2 ? "n1" : "n2"), "\(key) rank \(rank): \(words)")
+            }
+        }
+        // The harness took its namespaces down.
+        let list = try CLI.run(["-c", "PATH=$PATH:/usr/sbin:/sbin ip netns list"], executable: URL(fileURLWithPath: "/bin/sh"))
+        #expect(!list.output.split(separator: "\n").contains { $0.hasPrefix("n1") || $0.hasPrefix("n2") }, "\(list.output)")
+    }
+}
