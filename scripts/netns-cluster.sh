@@ -42,10 +42,12 @@ check() {
 }
 
 down() {
-  local dir=$1 ns pid
+  local dir=$1 ns pid left
   for ns in "${hosts[@]}"; do
     if $sudo ip netns list 2>/dev/null | grep -qw "^$ns"; then
-      for pid in $($sudo ip netns pids "$ns" 2>/dev/null); do $sudo kill -9 "$pid" 2>/dev/null || true; done
+      left=$($sudo ip netns pids "$ns" 2>/dev/null || true)
+      [ -z "$left" ] || say "$(echo $left | wc -w) process(es) still ran in $ns: killed ($(echo $left))"
+      for pid in $left; do $sudo kill -9 "$pid" 2>/dev/null || true; done
       $sudo ip netns del "$ns" 2>/dev/null || true
     fi
   done

@@ -174,7 +174,8 @@ public enum MultiProcessLauncher {
         if !closedByRankZero {
             let errors = folder.rankErrors(processes: spec.processes)
             let recorded = record.status == .failed ? record.error : nil
-            let cause = errors.isEmpty ? "\(exitDescription); \(logTail(logFile ?? folder.logFile))" : errors.joined(separator: "; ")
+            let cause = errors.isEmpty ? "\(exitDescription); \(logTail(logFile ?? folder.logFile))\(placement(folder, processes: spec.processes))"
+                : errors.joined(separator: "; ")
             record.status = .failed
             var parts: [String] = []
             for part in [end.failure, recorded, cause].compactMap({ $0 }) where !parts.contains(where: { $0.contains(part) || part.contains($0) }) {
@@ -187,12 +188,31 @@ public enum MultiProcessLauncher {
         return record
     }
 
-    /// What the job's log says about its end: the lines where a rank reported an error or the
-    /// Swift runtime a fatal error, else its last lines.
+    /// Where the ranks ran, when they ran on several hosts ("; ranks by host: n1 (0, 1), n2 (2, 3)"):
+    /// a job that lost a node names it.
+    static func placement(_ folder: RunFolder, processes: Int) -> String {
+        let hosts = (0..<processes).map { folder.rankHost(rank: $0) }
+        guard Set(hosts.compactMap { $0 }).count > 1 else { return "" }
+        var groups: [(host: String, ranks: [Int])] = []
+        for (rank, host) in hosts.enumerated() {
+            let name = host ?? "an unknown host"
+            if let index = groups.firstIndex(where: { $0.host == name }) { groups[index].ranks.append(rank) } else { groups.append((name, [rank])) }
+        }
+        return "; ranks by host: " + groups.map { "\($0.host) (\($0.ranks.map(String.init).joined(separator: ", ")))" }.joined(separator: ", ")
+    }
+
+    /// Lines of a job's log that say why it ended: a rank's error, the Swift runtime's fatal
+    /// error, and OpenMPI's reports of a dead rank, a lost peer or daemon and the host concerned.
+    static let tellingLogLines = ["invscale worker: rank", "Fatal error", "error:", "noticed that process rank", "Peer host:",
+                                  "lost communication", "unable to reliably start"]
+
+    /// What the job's log says about its end: its telling lines (`tellingLogLines`), else its
+    /// last lines.
     static func logTail(_ path: String, lines: Int = 6) -> String {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        let all = text.split(separator: "\n")
-        let telling = all.filter { $0.contains("invscale worker: rank") || $0.contains("Fatal error") || $0.contains("error:") }
+        let all = text.split(separator: "\n").map(String.init)
+        let telling = all.filter { line in tellingLogLines.contains { line.contains($0) } }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
         let chosen = (telling.isEmpty ? all : telling).suffix(lines).joined(separator: " | ")
         return chosen.isEmpty ? "no output in \(path)" : "from \(path): \(chosen)"
     }

@@ -22,7 +22,7 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Ranks expected (default: the run's process count).") var world: Int?
     @Option(help: "Check that the MPI world has this many ranks and that the collectives work, then exit.")
     var checkWorld: Int?
-    @Flag(help: "Time all-reduces (latency and bandwidth) and print them as JSON on rank 0, then exit (invscale calibrate).")
+    @Flag(help: "Time all-reduces and all-gathers (latency, bandwidth, and both from 4 KiB to 64 MiB) and print them as JSON on rank 0, then exit (invscale calibrate).")
     var timeCollectives = false
     @OptionGroup var runtime: RuntimeOptions
 
@@ -90,37 +90,5 @@ struct WorldCheck: Codable {
         try world.barrier()
         return WorldCheck(rank: world.rank, size: world.size, sum: floats[0], max: floats[1], doubleSum: doubles[0],
                           gathered: gathered, gatheredAtRoot: atRoot, broadcast: value[0])
-    }
-}
-
-/// What `worker --time-collectives` measures: the median seconds of an all-reduce of one value
-/// (the latency) and the bandwidth of a 16 MiB all-reduce of floats beyond that latency.
-struct CollectiveTiming: Codable {
-    let ranks: Int
-    let latencyS: Double
-    let bytesPerS: Double
-
-    private enum CodingKeys: String, CodingKey {
-        case ranks
-        case latencyS = "latency_s", bytesPerS = "bytes_per_s"
-    }
-
-    static func run(on world: any Communicator) throws -> CollectiveTiming {
-        func median(_ repetitions: Int, _ body: () throws -> Void) throws -> Double {
-            var samples: [Double] = []
-            for _ in 0..<repetitions {
-                try world.barrier()
-                let start = Stopwatch.now()
-                try body()
-                samples.append(Stopwatch.now() - start)
-            }
-            return TimingStats.median(samples.sorted())
-        }
-        var one = [1.0]
-        let latency = try median(200) { try world.allReduce(&one, .sum) }
-        var large = [Float](repeating: 1, count: 4 << 20)
-        let seconds = try median(7) { try large.withUnsafeMutableBufferPointer { try world.allReduce($0, .sum) } }
-        let bytes = Double(large.count * 4)
-        return CollectiveTiming(ranks: world.size, latencyS: latency, bytesPerS: bytes / max(seconds - latency, 1e-9))
     }
 }
