@@ -10,11 +10,14 @@
 #                                             (the OMPI_MCA_* settings that make mpirun use them, TCP only)
 #   scripts/netns-cluster.sh down DIR         removes the namespaces (and so the link) and kills what still
 #                                             runs in them
-#   scripts/netns-cluster.sh run DIR CMD...   up, then CMD inside n1 with DIR/env loaded, then down, even
-#                                             when CMD fails or is interrupted; exits with CMD's status
+#   scripts/netns-cluster.sh exec DIR HOST CMD...
+#                                             CMD on host n1 or n2 (of a cluster that is up), DIR/env loaded
+#   scripts/netns-cluster.sh run DIR CMD...   up, then CMD on n1 (as exec), then down, even when CMD
+#                                             fails or is interrupted; exits with CMD's status
 #
-# Each host's processes also get a UTS namespace of their own, with the host's namespace name as
-# their hostname (n1, n2), as on two machines.
+# A host's processes enter its network namespace (nsenter: the file systems, /sys and the cgroups
+# stay the machine's) and a UTS namespace of their own, with the host's name (n1, n2) as their
+# hostname, as on two machines.
 #   scripts/netns-cluster.sh check            exit status 0 when namespaces can be created here, else 1 and
 #                                             the reason on stderr
 #
@@ -29,7 +32,7 @@ hosts=("${prefix}n1" "${prefix}n2")
 sudo=""
 if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
 say() { echo "netns-cluster: $*" >&2; }
-usage() { echo "usage: $0 up DIR | down DIR | run DIR CMD... | check" >&2; exit 2; }
+usage() { echo "usage: $0 up DIR | down DIR | exec DIR n1|n2 CMD... | run DIR CMD... | check" >&2; exit 2; }
 
 check() {
   command -v ip >/dev/null 2>&1 || { say "no 'ip' command (iproute2)"; return 1; }
@@ -82,8 +85,7 @@ set -eu
 host=\$1; shift
 ns=\$(awk -v h="\$host" '\$1 == h || \$2 == h { print \$2 }' "$dir/hosts")
 [ -n "\$ns" ] || { echo "rsh-agent: unknown host \$host (expected one of $dir/hosts)" >&2; exit 255; }
-# A UTS namespace of its own too, so that the host's processes see its name (\$ns) as their hostname.
-exec $sudo ip netns exec "\$ns" unshare --uts sh -c "hostname \$ns && \$*"
+exec $sudo nsenter --net=/run/netns/"\$ns" unshare --uts sh -c "hostname \$ns && \$*"
 EOF
   chmod +x "$dir/rsh-agent"
   cat >"$dir/env" <<EOF
@@ -104,6 +106,14 @@ EOF
   say "up: ${hosts[0]} $subnet.1, ${hosts[1]} $subnet.2 (hostfile $dir/hostfile)"
 }
 
+# CMD on host $2 (its namespace name) with the cluster's environment, as `exec` describes.
+on_host() {
+  local dir=$1 ns=$2; shift 2
+  [ -f "$dir/env" ] || { say "$dir: no cluster is up there (run: $0 up $dir)"; return 1; }
+  $sudo nsenter --net=/run/netns/"$ns" unshare --uts env $(sed -n 's/^export //p' "$dir/env") \
+    sh -c 'hostname "$0" && exec "$@"' "$ns" "$@"
+}
+
 [ $# -ge 1 ] || usage
 case $1 in
   check) [ $# -eq 1 ] || usage; check ;;
@@ -117,9 +127,15 @@ case $1 in
     trap 'exit 130' INT TERM
     up "$dir"
     status=0
-    $sudo ip netns exec "${hosts[0]}" unshare --uts env $(sed -n 's/^export //p' "$dir/env") \
-      sh -c 'hostname "$0" && exec "$@"' "${hosts[0]}" "$@" || status=$?
+    on_host "$dir" "${hosts[0]}" "$@" || status=$?
     exit "$status"
+    ;;
+  exec)
+    [ $# -ge 4 ] || usage
+    [ -d "$2" ] || { say "$2: no cluster is up there"; exit 1; }
+    dir=$(cd "$2" && pwd) host=$3; shift 3
+    case $host in n1 | n2) ;; *) say "host: expected n1 or n2, got $host"; exit 2 ;; esac
+    on_host "$dir" "$prefix$host" "$@"
     ;;
   *) usage ;;
 esac

@@ -20,13 +20,16 @@ private let namespacesUnavailable: String? = {
     return nil
 }()
 
-/// Two hosts made of network namespaces (scripts/netns-cluster.sh: n1 and n2 on a veth pair, a
-/// UTS namespace each), and `invscale run --launcher mpirun` started on n1 with OpenMPI's daemons
+/// Two hosts made of network namespaces (scripts/netns-cluster.sh: mpi-n1 and mpi-n2 on a veth
+/// pair, a UTS namespace each), and `invscale run --launcher mpirun` started on n1 with OpenMPI's daemons
 /// reaching n2 through the script's rsh agent, TCP only.
 @Suite("runs across two hosts (network namespaces)", .serialized,
        .enabled(if: namespacesUnavailable == nil, Comment(rawValue: namespacesUnavailable ?? "")))
 struct MultiNodeRunTests {
     static let harness = scriptsFolder + "/netns-cluster.sh"
+    /// The hosts' names: prefixed, so that the two-node SLURM test (n1, n2) can run at the same time.
+    static let prefix = "mpi-"
+    static let environment = DistributedRunTests.environment.merging(["NETNS_CLUSTER_PREFIX": prefix]) { $1 }
 
     /// A 2 × 2 row (2 nodes, 2 ranks each) with and without distributed physics, and the rows of
     /// one process they must agree with; the DRUNet of the fixtures, tiles 64/16.
@@ -64,7 +67,7 @@ struct MultiNodeRunTests {
         let config = try RunCommandTests.write(Self.experiment(iterations: 2), in: folder)
         let result = try CLI.run([Self.harness, "run", folder + "/cluster", CLI.binary.path, "run", config, "--output", output,
                                   "--launcher", "mpirun", "--threads", "1"],
-                                 executable: URL(fileURLWithPath: "/bin/bash"), environment: DistributedRunTests.environment)
+                                 executable: URL(fileURLWithPath: "/bin/bash"), environment: Self.environment)
         #expect(result.status == 0, "\(result.output)\n\(result.error)")
         #expect(!result.error.contains("still ran"), "\(result.error)")
         var runs: [String: (folder: String, record: [String: Any], image: Tensor)] = [:]
@@ -88,12 +91,12 @@ struct MultiNodeRunTests {
                 #expect(rows.count == 3, "\(key) rank \(rank): \(rows.count) lines")
                 // Ranks 0 and 1 on n1, 2 and 3 on n2: the host each rank recorded with its pid.
                 let words = try String(contentsOfFile: run.folder + "/rank\(rank).pid", encoding: .utf8).split(whereSeparator: \.isWhitespace)
-                #expect(words.count == 2 && words[1] == (rank < 2 ? "n1" : "n2"), "\(key) rank \(rank): \(words)")
+                #expect(words.count == 2 && words[1] == Self.prefix + (rank < 2 ? "n1" : "n2"), "\(key) rank \(rank): \(words)")
             }
         }
         // The harness took its namespaces down.
         let list = try CLI.run(["-c", "PATH=$PATH:/usr/sbin:/sbin ip netns list"], executable: URL(fileURLWithPath: "/bin/sh"))
-        #expect(!list.output.split(separator: "\n").contains { $0.hasPrefix("n1") || $0.hasPrefix("n2") }, "\(list.output)")
+        #expect(!list.output.split(separator: "\n").contains { $0.hasPrefix(Self.prefix) }, "\(list.output)")
     }
 
     /// `invscale run` of `config` inside the harness, in the background; the harness's messages go
@@ -103,7 +106,7 @@ struct MultiNodeRunTests {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [harness, "run", cluster, CLI.binary.path, "run", config, "--output", output, "--launcher", "mpirun",
                              "--threads", "1"]
-        process.environment = ProcessInfo.processInfo.environment.merging(DistributedRunTests.environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(Self.environment) { $1 }
         FileManager.default.createFile(atPath: log, contents: nil)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -134,7 +137,7 @@ struct MultiNodeRunTests {
         }
         // The node goes away: every process in n2 (OpenMPI's daemon and both ranks) killed at once.
         let killed = Date()
-        #expect(system("PATH=$PATH:/usr/sbin:/sbin; ip netns pids n2 | xargs -r kill -9") == 0)
+        #expect(system("PATH=$PATH:/usr/sbin:/sbin; ip netns pids \(Self.prefix)n2 | xargs -r kill -9") == 0)
         var status = ""
         while status != "failed" && Date().timeIntervalSince(killed) < 60 {
             Thread.sleep(forTimeInterval: 0.1)
@@ -146,7 +149,7 @@ struct MultiNodeRunTests {
         let error = try RunCommandTests.record(run)["error"] as? String ?? ""
         // OpenMPI's words depend on what it saw first ("lost communication with a remote daemon",
         // "unable to reliably start one or more daemons"); the hosts come from the ranks' records.
-        #expect(error.contains("daemon") && error.contains("ranks by host: n1 (0, 1), n2 (2, 3)"), "\(error)")
+        #expect(error.contains("daemon") && error.contains("ranks by host: \(Self.prefix)n1 (0, 1), \(Self.prefix)n2 (2, 3)"), "\(error)")
         process.waitUntilExit()
         #expect(process.terminationStatus == 1, "the grid ends with a failed run")
         for pid in ranks { #expect(HardeningTests.gone(pid), "rank process \(pid) is still there") }
