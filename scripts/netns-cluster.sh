@@ -23,7 +23,8 @@
 #
 # NETNS_CLUSTER_PREFIX (default empty) is put before the namespace and link names, so that two
 # harnesses can run at once; NETNS_CLUSTER_SUBNET (default 10.231.7) is the /24 the hosts live in.
-# Needs root (or sudo) and iproute2. Progress goes to stderr.
+# Needs root (or sudo), iproute2 (`check` installs it with apt-get when missing) and util-linux's
+# nsenter and unshare. Progress goes to stderr.
 set -euo pipefail
 
 prefix=${NETNS_CLUSTER_PREFIX:-}
@@ -35,7 +36,13 @@ say() { echo "netns-cluster: $*" >&2; }
 usage() { echo "usage: $0 up DIR | down DIR | exec DIR n1|n2 CMD... | run DIR CMD... | check" >&2; exit 2; }
 
 check() {
-  command -v ip >/dev/null 2>&1 || { say "no 'ip' command (iproute2)"; return 1; }
+  if ! command -v ip >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    say "installing iproute2"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends iproute2 >/dev/null 2>&1 \
+      || { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends iproute2 >/dev/null; } || true
+  fi
+  command -v ip >/dev/null 2>&1 || { say "no 'ip' command (iproute2) and it could not be installed"; return 1; }
+  command -v nsenter >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1 || { say "no nsenter/unshare (util-linux)"; return 1; }
   local probe="${prefix}nc-probe-$$"
   if ! $sudo ip netns add "$probe" 2>/dev/null; then
     say "cannot create a network namespace here (needs root and a kernel that allows it)"

@@ -109,71 +109,43 @@ start_munge() {
   munge -n | unmunge >/dev/null || { say "munged started but munge -n | unmunge fails"; exit 1; }
 }
 
-# Two nodes of the machine's cores and half its memory each (they share the machine).
-write_two_node_conf() {
-  local cpus memory ctld_port=${SLURM_LOCAL_PORT_BASE:-6817}
-  cpus=$(nproc)
-  memory=$(slurmd -C 2>/dev/null | sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' | head -n 1)
-  [ -n "$memory" ] || memory=2000
-  mkdir -p "$dir/state" "$dir/pmix"
-  cat >"$conf" <<EOF
-# Written by scripts/slurm-local.sh: two nodes (n1, n2) in network namespaces, every file under $dir.
-ClusterName=invscale-local
-SlurmctldHost=n1($subnet.1)
-SlurmUser=$(id -un)
-SlurmdUser=$(id -un)
-AuthType=auth/munge
-CredType=cred/munge
-StateSaveLocation=$dir/state
-SlurmdSpoolDir=$dir/spool-%n
-SlurmctldPidFile=$dir/slurmctld.pid
-SlurmdPidFile=$dir/slurmd-%n.pid
-SlurmctldLogFile=$dir/slurmctld.log
-SlurmdLogFile=$dir/slurmd-%n.log
-SlurmctldPort=$ctld_port
-SlurmdPort=$((ctld_port + 1))
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_CPU
-SchedulerType=sched/backfill
-MpiDefault=pmix
-ReturnToService=2
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-JobCompType=jobcomp/none
-NodeName=n1 NodeAddr=$subnet.1 CPUs=$cpus RealMemory=$((memory / 2)) State=UNKNOWN
-NodeName=n2 NodeAddr=$subnet.2 CPUs=$cpus RealMemory=$((memory / 2)) State=UNKNOWN
-PartitionName=debug Nodes=n1,n2 Default=YES MaxTime=INFINITE State=UP
-EOF
-  # The PMIx plugin makes a client folder per step under this base; the nodes share /tmp, so each
-  # slurmd mounts a folder of its own there.
-  echo "PMIxCliTmpDirBase=$dir/pmix" >"$dir/mpi.conf"
-}
-
+# slurm.conf (and, with two nodes, mpi.conf). One node: this host at 127.0.0.1 (addresses given: no
+# DNS lookup of the host name, which containers often cannot resolve). Two nodes: n1 and n2 at
+# their namespaces' addresses, each with the machine's cores and half its memory (they share the
+# machine), and files named per node (%n).
 write_conf() {
-  local host cpus memory
+  local host cpus memory suffix="" ctld_port=${SLURM_LOCAL_PORT_BASE:-6817}
   host=$(hostname -s)
   cpus=$(nproc)
   memory=$(slurmd -C 2>/dev/null | sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' | head -n 1)
   [ -n "$memory" ] || memory=1000
-  local ctld_port=${SLURM_LOCAL_PORT_BASE:-6817}
-  mkdir -p "$dir/state" "$dir/spool"
+  local controller="$host(127.0.0.1)" node_lines="NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN"
+  local partition_nodes=$host description="one node ($host)"
+  if [ "$nodes" = 2 ]; then
+    suffix=-%n controller="n1($subnet.1)" partition_nodes=n1,n2 description="two nodes (n1, n2) in network namespaces"
+    node_lines="NodeName=n1 NodeAddr=$subnet.1 CPUs=$cpus RealMemory=$((memory / 2)) State=UNKNOWN
+NodeName=n2 NodeAddr=$subnet.2 CPUs=$cpus RealMemory=$((memory / 2)) State=UNKNOWN"
+    # The PMIx plugin makes a client folder per step under this base; the nodes share /tmp, so
+    # each slurmd mounts a folder of its own there.
+    mkdir -p "$dir/pmix"
+    echo "PMIxCliTmpDirBase=$dir/pmix" >"$dir/mpi.conf"
+  fi
+  mkdir -p "$dir/state"
+  [ "$nodes" = 2 ] || mkdir -p "$dir/spool"
   cat >"$conf" <<EOF
-# Written by scripts/slurm-local.sh: one node ($host), every file under $dir.
+# Written by scripts/slurm-local.sh: $description, every file under $dir.
 ClusterName=invscale-local
-# Addresses given: no DNS lookup of the host name (containers often cannot resolve it).
-SlurmctldHost=$host(127.0.0.1)
+SlurmctldHost=$controller
 SlurmUser=$(id -un)
 SlurmdUser=$(id -un)
 AuthType=auth/munge
 CredType=cred/munge
 StateSaveLocation=$dir/state
-SlurmdSpoolDir=$dir/spool
+SlurmdSpoolDir=$dir/spool$suffix
 SlurmctldPidFile=$dir/slurmctld.pid
-SlurmdPidFile=$dir/slurmd.pid
+SlurmdPidFile=$dir/slurmd$suffix.pid
 SlurmctldLogFile=$dir/slurmctld.log
-SlurmdLogFile=$dir/slurmd.log
+SlurmdLogFile=$dir/slurmd$suffix.log
 SlurmctldPort=$ctld_port
 SlurmdPort=$((ctld_port + 1))
 ProctrackType=proctrack/linuxproc
@@ -186,8 +158,8 @@ ReturnToService=2
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
-PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
+$node_lines
+PartitionName=debug Nodes=$partition_nodes Default=YES MaxTime=INFINITE State=UP
 EOF
 }
 
@@ -258,7 +230,7 @@ case $action in
     # A running slurmctld keeps the file it read.
     if [ "$nodes" = 2 ]; then
       daemons=(slurmctld slurmd-n1 slurmd-n2)
-      recorded_pid slurmctld >/dev/null || { netns_cluster up "$net"; write_two_node_conf; }
+      recorded_pid slurmctld >/dev/null || { netns_cluster up "$net"; write_conf; }
     else
       daemons=(slurmctld slurmd)
       recorded_pid slurmctld >/dev/null || write_conf
