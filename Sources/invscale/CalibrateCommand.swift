@@ -25,7 +25,7 @@ struct CalibrateCommand: ParsableCommand {
         Times DRUNet's layers per channel count and item size (2-D and 3-D), the 2-D and 3-D \
         projectors, the FFT and memory traffic at one thread and at every core; measures the \
         resident memory of a small run in one process and on 2 MPI ranks (mpirun), and the \
-        all-reduce latency and bandwidth between 2 ranks. About 4 minutes on 2 cores; run it on an \
+        all-reduce latency and bandwidth between 2 ranks. About 5 minutes on 2 cores; run it on an \
         otherwise idle machine. The profile is JSON: copy it to describe a cluster's nodes and \
         pass it with invscale run --plan --profile FILE.
         """)
