@@ -17,6 +17,12 @@ struct DistributedRunTests {
     /// tomography_2d 128², 60 angles over 8 operators, PnP with a DRUNet, one row per
     /// (processes, distribute_physics, distribute_denoiser), tiles 64/16.
     static func experiment(rows: [(Int, Bool, Bool)], iterations: Int) -> String {
+        experiment(columns: "slurm_ntasks_per_node, distribute_physics, distribute_denoiser",
+                   rows: rows.map { "[\($0.0), \($0.1), \($0.2)]" }, iterations: iterations)
+    }
+
+    /// The same problem and denoiser with a grid of `columns`, one YAML list per row.
+    static func experiment(columns: String, rows: [String], iterations: Int) -> String {
         """
         dataset:
           - tomography_2d:
@@ -32,8 +38,8 @@ struct DistributedRunTests {
               init_method: fbp
               patch_size: 64
               overlap: 16
-              slurm_ntasks_per_node, distribute_physics, distribute_denoiser: [
-        \(rows.map { "        [\($0.0), \($0.1), \($0.2)]," }.joined(separator: "\n"))
+              \(columns): [
+        \(rows.map { "        \($0)," }.joined(separator: "\n"))
               ]
         max-runs: \(iterations)
         """

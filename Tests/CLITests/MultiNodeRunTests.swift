@@ -32,32 +32,10 @@ struct MultiNodeRunTests {
     static let environment = DistributedRunTests.environment.merging(["NETNS_CLUSTER_PREFIX": prefix]) { $1 }
 
     /// A 2 × 2 row (2 nodes, 2 ranks each) with and without distributed physics, and the rows of
-    /// one process they must agree with; the DRUNet of the fixtures, tiles 64/16.
-    static func experiment(iterations: Int, rows: String = """
-                [1, 1, false, true],
-                [2, 2, true, true],
-                [2, 2, false, true],
-        """) -> String {
-        """
-        dataset:
-          - tomography_2d:
-              img_size: 128
-              num_angles: 60
-              num_operators: 8
-        solver:
-          - PnP:
-              denoiser: drunet
-              denoiser_weights: \(DistributedRunTests.weights)
-              denoiser_sigma: 0.015
-              denoiser_lambda_relaxation: 5000.0
-              init_method: fbp
-              patch_size: 64
-              overlap: 16
-              slurm_nodes, slurm_ntasks_per_node, distribute_physics, distribute_denoiser: [
-        \(rows)
-              ]
-        max-runs: \(iterations)
-        """
+    /// one process they must agree with: the problem and DRUNet of `DistributedRunTests`.
+    static func experiment(iterations: Int, rows: [String] = ["[1, 1, false, true]", "[2, 2, true, true]", "[2, 2, false, true]"]) -> String {
+        DistributedRunTests.experiment(columns: "slurm_nodes, slurm_ntasks_per_node, distribute_physics, distribute_denoiser",
+                                       rows: rows, iterations: iterations)
     }
 
     @Test("a 2 × 2 mpirun row over TCP between two hosts gives the 1-process reconstruction; every rank writes its CSV, rank 0 run.json",
@@ -118,10 +96,8 @@ struct MultiNodeRunTests {
           .timeLimit(.minutes(10)))
     func nodeFailure() throws {
         let folder = try CLI.temporaryFolder(), output = folder + "/results", cluster = folder + "/cluster"
-        let config = try RunCommandTests.write(Self.experiment(iterations: 24, rows: """
-                [2, 2, true, true],
-                [1, 1, false, true],
-        """), in: folder)
+        let config = try RunCommandTests.write(Self.experiment(iterations: 24, rows: ["[2, 2, true, true]", "[1, 1, false, true]"]),
+                                               in: folder)
         let process = try Self.start(config, output: output, cluster: cluster, log: folder + "/harness.log")
         // The 2 × 2 run is the one whose ranks write metrics_rank3.csv.
         var run = "", rows = 0

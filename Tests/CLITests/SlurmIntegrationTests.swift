@@ -65,10 +65,8 @@ struct SlurmIntegrationTests {
         let started = Self.script(["start", cluster], log: folder + "/start.log", nodes: 2)
         defer { _ = Self.script(["stop", cluster], log: folder + "/stop.log") }
         try #require(started == 0, "cluster did not start: \((try? String(contentsOfFile: folder + "/start.log", encoding: .utf8)) ?? "")")
-        let config = try RunCommandTests.write(MultiNodeRunTests.experiment(iterations: 2, rows: """
-                [1, 1, false, true],
-                [2, 2, false, true],
-        """), in: folder)
+        let config = try RunCommandTests.write(MultiNodeRunTests.experiment(iterations: 2, rows: ["[1, 1, false, true]", "[2, 2, false, true]"]),
+                                               in: folder)
         // sbatch, squeue and the launcher run on n1, where slurmctld is.
         let result = try CLI.run([Self.netns, "exec", cluster + "/net", "n1", CLI.binary.path, "run", config, "--output", output,
                                   "--launcher", "slurm", "--threads", "1"],
