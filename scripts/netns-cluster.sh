@@ -69,6 +69,7 @@ up() {
   mkdir -p "$dir"
   down "$dir"
   local a="${prefix}veth-n1" b="${prefix}veth-n2"
+  local links=("$a" "$b")
   for i in 0 1; do $sudo ip netns add "${hosts[$i]}"; done
   $sudo ip link add "$a" type veth peer name "$b"
   $sudo ip link set "$a" netns "${hosts[0]}"
@@ -77,7 +78,7 @@ up() {
   : >"$dir/hosts"
   for i in 0 1; do
     ns=${hosts[$i]} address="$subnet.$((i + 1))"
-    local link=$([ "$i" -eq 0 ] && echo "$a" || echo "$b")
+    local link=${links[$i]}
     $sudo ip -n "$ns" addr add "$address/24" dev "$link"
     $sudo ip -n "$ns" link set "$link" up
     $sudo ip -n "$ns" link set lo up

@@ -35,14 +35,8 @@ public struct ConvolutionRate: Codable, Sendable, Equatable {
     /// Seconds per position for items of `positions` positions: interpolated in log(positions)
     /// between measured sizes, the nearest measured size beyond them.
     func secondsPerPosition(items positions: Int) -> Double {
-        let table = perPosition
-        guard let last = table.last else { return 0 }
-        if positions <= table[0].positions { return table[0].seconds }
-        if positions >= last.positions { return last.seconds }
-        let upper = table.firstIndex { $0.positions >= positions }!
-        let (a, b) = (table[upper - 1], table[upper])
-        let weight = log(Double(positions) / Double(a.positions)) / log(Double(b.positions) / Double(a.positions))
-        return a.seconds + (b.seconds - a.seconds) * weight
+        guard !perPosition.isEmpty else { return 0 }
+        return LogInterpolation.value(at: positions, in: perPosition.map { (size: $0.positions, value: $0.seconds) })
     }
 
     /// Seconds of one call of a `cin → cout` layer on `items` items of `positions` positions each,

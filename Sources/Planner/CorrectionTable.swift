@@ -73,14 +73,8 @@ public struct CorrectionTable: Codable, Sendable, Equatable {
             measured == 0 ? .infinity : channels == 0 ? 0 : abs(log(Double(measured) / Double(channels)))
         }
         let nearest = entries.min { distance($0.channels) < distance($1.channels) }!.channels
-        let row = entries.filter { $0.channels == nearest }
-        let first = row[0], last = row[row.count - 1]
-        if positions <= first.positions { return first.factor }
-        if positions >= last.positions { return last.factor }
-        let upper = row.firstIndex { $0.positions >= positions }!
-        let (a, b) = (row[upper - 1], row[upper])
-        let weight = log(Double(positions) / Double(a.positions)) / log(Double(b.positions) / Double(a.positions))
-        return a.factor + (b.factor - a.factor) * weight
+        let row = entries.filter { $0.channels == nearest }.map { (size: $0.positions, value: $0.factor) }
+        return LogInterpolation.value(at: positions, in: row)
     }
 
     /// Refuses a factor ≤ 0 or a size ≤ 0, naming the field `path`.

@@ -48,18 +48,18 @@ struct CollectiveTiming: Codable {
             var values = [Float](repeating: 1, count: bytes / 4)
             return try median(repetitions) { try values.withUnsafeMutableBufferPointer { try world.allReduce($0, .sum) } }
         }
-        let large = 16 << 20
-        let seconds = try allReduce(large, repetitions: 7)
         let sizes = try tableBytes.map { bytes in
-            // Fewer repetitions for the large messages, at least 5.
-            let repetitions = max(5, min(100, (64 << 20) / bytes))
+            // Fewer repetitions for the large messages, at least 7.
+            let repetitions = max(7, min(100, (64 << 20) / bytes))
             let total = bytes / 4, share = total / world.size
             let counts = (0..<world.size).map { $0 == world.size - 1 ? total - share * (world.size - 1) : share }
             let local = [Float](repeating: Float(world.rank), count: counts[world.rank])
             let gather = try median(repetitions) { _ = try world.allGatherV(local, counts: counts) }
             return Size(bytes: bytes, allReduceS: try allReduce(bytes, repetitions: repetitions), allGatherS: gather)
         }
-        return CollectiveTiming(ranks: world.size, latencyS: latency, bytesPerS: Double(large) / max(seconds - latency, 1e-9),
-                                sizes: sizes)
+        // The planner's bandwidth: the table's 16 MiB all-reduce beyond the latency.
+        let large = sizes.first { $0.bytes == 16 << 20 }!
+        return CollectiveTiming(ranks: world.size, latencyS: latency,
+                                bytesPerS: Double(large.bytes) / max(large.allReduceS - latency, 1e-9), sizes: sizes)
     }
 }
