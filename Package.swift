@@ -36,7 +36,10 @@ let package = Package(
         .target(name: "SafeFiles"),
         // prctl (variadic in C, so not callable from Swift) behind one plain function.
         .target(name: "CProcessControl"),
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
+        // Register-blocked matrix products with AVX-512 or AVX2 chosen at run time; optimised in
+        // every configuration (debug tests would otherwise run intrinsics at -O0).
+        .target(name: "CPackedGEMM", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CPackedGEMM"], swiftSettings: kernelSettings),
         .target(name: "Processes"),
         .target(name: "Measurement", dependencies: ["Tensor"]),
         .target(name: "Formats", dependencies: ["Tensor", "SafeFiles", "CZlib", "CTIFF"]),

@@ -65,7 +65,8 @@ struct Convolution3x3 {
         let (h, w, cin, cout, depth) = (input.height, input.width, inputChannels, outputChannels, input.depth)
         let k = kernelDepth * 9 * cin, plane = h * w * cin
         // Bands are rows of one item, cut the same way in every item: each item meets the same
-        // GEMM calls whatever else is in the batch (see `TileBands`).
+        // GEMM calls whatever else is in the batch (OpenBLAS may sum a row in an order that
+        // depends on its place in the call: docs/determinism.md).
         let rowsPerBand = max(1, min(h, Convolution3x3.bandBytes / (4 * w * k)))
         let bandsPerItem = (h + rowsPerBand - 1) / rowsPerBand
         let scratchStride = (rowsPerBand * w * k + 15) & ~15

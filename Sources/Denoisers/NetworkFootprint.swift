@@ -43,23 +43,14 @@ extension DRUNetConfiguration {
         // Workspace slots as the convolutions ask for them, each kept at its largest request.
         var slots = [Int](repeating: 0, count: 5)
         func winograd(cin: Int, cout: Int, level: Int) {
-            let grid = TileGrid(height: h >> level, width: w >> level, items: batch * max(1, planes >> level))
             let elements = WinogradF43.elements
+            let kernels = WinogradConvolution3x3.kernelFloats(inputChannels: cin, outputChannels: cout)
             slots[3] = max(slots[3], 2 * elements * threads * 32)
-            if volumetric {
-                let depth = max(1, planes >> level)
-                let bandTiles = max(WinogradConvolution3x3.minimumBandTiles,
-                                    WinogradConvolution3x3.bandBytes / (4 * elements * (cin + cout)))
-                let band = min(grid.perItem, max(1, bandTiles / depth))
-                slots[0] = max(slots[0], 4 * 3 * elements * cin * cout)
-                slots[1] = max(slots[1], 4 * elements * depth * band * cin)
-                slots[2] = max(slots[2], 4 * elements * depth * band * cout)
-            } else {
-                let stride = WinogradConvolution3x3.bands(grid, inputChannels: cin, outputChannels: cout).rowsPerBand
-                slots[0] = max(slots[0], 4 * elements * cin * cout)
-                slots[1] = max(slots[1], 4 * elements * stride * cin)
-                slots[2] = max(slots[2], 4 * elements * stride * cout)
-            }
+            // Each thread's transformed tiles: one row block per plane.
+            let rows = (volumetric ? max(1, planes >> level) : 1) * WinogradConvolution3x3.tilesPerTask
+            slots[0] = max(slots[0], 4 * (volumetric ? 3 : 1) * kernels)
+            slots[1] = max(slots[1], 4 * threads * elements * rows * cin)
+            slots[2] = max(slots[2], 4 * threads * elements * rows * cout)
         }
         func im2col(cin: Int) {
             let k = (volumetric ? 3 : 1) * 9 * cin

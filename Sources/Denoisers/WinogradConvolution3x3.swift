@@ -5,22 +5,19 @@ import Tensor
 /// output tile and channel pair of the direct method by 36.
 ///
 /// The kernels are transformed at every application from the layer's im2col matrix (a few
-/// milliseconds; storing them would take 36/9 = 4× the weights, 520 MB for the full DRUNet). The
-/// output is computed in bands of tiles (`TileBands`): every GEMM covers a chunk of one item whose
-/// size depends only on the item and the layer, so results depend neither on the thread count nor
-/// on the other items of the batch. Per band: the input tiles are transformed in parallel, the
-/// GEMMs (36 per chunk) run in parallel (each single-threaded), then the output tiles are
-/// transformed back in parallel with the optional accumulation and ReLU fused in. Channel counts
-/// must be multiples of 8 (`supports`).
+/// milliseconds; storing them would take 36/9 = 4× the weights, 520 MB for the full DRUNet),
+/// straight into `PackedGEMM`'s panel layout; the input transform likewise writes its tiles in
+/// `PackedGEMM`'s row blocks, so neither operand is copied again before the products. Tasks of
+/// `tilesPerTask` tiles run in parallel, each through the three steps on one thread: input
+/// transform, 36 products, output transform with the optional accumulation and ReLU fused in.
+/// Each output value is one fixed chain of operations whatever the task, the batch, the thread
+/// count or the CPU's instruction set. Channel counts must be multiples of 8 (`supports`).
 enum WinogradConvolution3x3 {
-    /// Target size of one band's transformed input and output.
-    static let bandBytes = 16 << 20
-    /// Smallest band target (in tiles): it keeps the GEMMs of large items tall enough to amortise
-    /// the packing of their `[Cin, Cout]` operand (an item smaller than this gets one GEMM per
-    /// element of its own).
-    static let minimumBandTiles = 256
-    /// Tiles per task in the transform loops.
-    static let tilesPerTask = 16
+    /// Tiles per task: one `PackedGEMM` row block. A task transforms its tiles' inputs, runs the 36
+    /// products and transforms the outputs back on one thread, so that its transformed tiles
+    /// (36 · 12 · (Cin + Cout) floats, 432 KiB at 128 + 128 channels) stay in that core's cache
+    /// from one step to the next instead of going through memory.
+    static var tilesPerTask: Int { PackedGEMM.rowsPerBlock }
 
     /// Whether the layer's channel counts suit the eight-lane transforms.
     static func supports(inputChannels: Int, outputChannels: Int) -> Bool {
@@ -31,66 +28,62 @@ enum WinogradConvolution3x3 {
     /// `matrix` holds the weights as `[9·Cin, Cout]`, row `(dy·3 + dx)·Cin + ci`.
     static func apply(_ input: FeatureMap, matrix: [Float], outputChannels cout: Int, into output: inout FeatureMap,
                       accumulate: Bool, relu: Bool, workspace: Workspace) {
-        let (h, w, cin) = (input.height, input.width, input.channels)
-        let grid = TileGrid(height: h, width: w, items: input.items)
-        let elements = WinogradF43.elements, threads = ThreadPool.shared.threadCount
-        let plan = bands(grid, inputChannels: cin, outputChannels: cout)
-        let stride = plan.rowsPerBand
-        let kernels = workspace.buffer(0, count: elements * cin * cout / 8, of: SIMD8<Float>.self)
-        let transformedInput = workspace.buffer(1, count: elements * stride * cin / 8, of: SIMD8<Float>.self)
-        let transformedOutput = workspace.buffer(2, count: elements * stride * cout / 8, of: SIMD8<Float>.self)
+        let cin = input.channels
+        let grid = TileGrid(height: input.height, width: input.width, items: input.items)
+        let (elements, threads, rows) = (WinogradF43.elements, ThreadPool.shared.threadCount, tilesPerTask)
+        let kernelStride = kernelFloats(inputChannels: cin, outputChannels: cout) / elements
+        let kernels = workspace.buffer(0, count: elements * kernelStride / 8, of: SIMD8<Float>.self)
+        let transformedInput = workspace.buffer(1, count: threads * elements * rows * cin / 8, of: SIMD8<Float>.self)
+        let transformedOutput = workspace.buffer(2, count: threads * elements * rows * cout / 8, of: SIMD8<Float>.self)
         let blocks = workspace.buffer(3, count: 2 * elements * threads, of: SIMD8<Float>.self)
         matrix.withUnsafeBufferPointer { weights in
             transformKernels(weights.baseAddress!, inputChannels: cin, outputChannels: cout, into: kernels, blocks: blocks)
         }
         let u = UnsafeRawPointer(kernels).assumingMemoryBound(to: Float.self)
-        let a = UnsafeRawPointer(transformedInput).assumingMemoryBound(to: Float.self)
-        let c = UnsafeMutableRawPointer(transformedOutput).assumingMemoryBound(to: Float.self)
         input.withPointer { x in
             output.withMutablePointer { y in
-                for segments in plan.bands {
-                    // Tasks of at most `tilesPerTask` tiles, each within one segment.
-                    let tasks = segments.flatMap { segment in
-                        Swift.stride(from: 0, to: segment.count, by: tilesPerTask).map { (segment, $0) }
+                parallelFor((grid.count + rows - 1) / rows) { task, participant in
+                    let first = task * rows, count = min(rows, grid.count - first)
+                    let transformed = transformedInput + participant * elements * rows * cin / 8
+                    let products = transformedOutput + participant * elements * rows * cout / 8
+                    let block = blocks + 2 * participant * elements
+                    for local in 0..<count {
+                        transformInput(x, grid: grid, tile: first + local, channels: cin, block: block,
+                                       into: transformed + packedRow(local, channels: cin), elementStride: rows * cin / 8)
                     }
-                    parallelFor(tasks.count) { task, participant in
-                        let (segment, start) = tasks[task]
-                        for local in start..<min(segment.count, start + tilesPerTask) {
-                            transformInput(x, grid: grid, tile: segment.firstTile + local, channels: cin,
-                                           block: blocks + 2 * participant * elements,
-                                           into: transformedInput + (segment.row + local) * cin / 8, elementStride: stride * cin / 8)
-                        }
+                    let a = UnsafeRawPointer(transformed).assumingMemoryBound(to: Float.self)
+                    let c = UnsafeMutableRawPointer(products).assumingMemoryBound(to: Float.self)
+                    for e in 0..<elements {
+                        PackedGEMM.multiply(m: count, n: cout, k: cin, a: a + e * rows * cin, b: u + e * kernelStride,
+                                            c: c + e * rows * cout, ldc: cout)
                     }
-                    parallelFor(elements * segments.count) { job in
-                        let (e, index) = job.quotientAndRemainder(dividingBy: segments.count)
-                        let segment = segments[index], row = e * stride + segment.row
-                        GEMM.serial(transposeA: false, transposeB: false, m: segment.count, n: cout, k: cin,
-                                    a: a + row * cin, lda: cin, b: u + e * cin * cout, ldb: cout, c: c + row * cout, ldc: cout)
-                    }
-                    parallelFor(tasks.count) { task, participant in
-                        let (segment, start) = tasks[task]
-                        for local in start..<min(segment.count, start + tilesPerTask) {
-                            transformOutput(transformedOutput + (segment.row + local) * cout / 8, elementStride: stride * cout / 8,
-                                            block: blocks + 2 * participant * elements, grid: grid, tile: segment.firstTile + local,
-                                            channels: cout, into: y, accumulate: accumulate, relu: relu)
-                        }
+                    for local in 0..<count {
+                        transformOutput(products + local * cout / 8, elementStride: rows * cout / 8, block: block, grid: grid,
+                                        tile: first + local, channels: cout, into: y, accumulate: accumulate, relu: relu)
                     }
                 }
             }
         }
     }
 
-    /// The bands of a layer: about `bandBytes` of transformed input and output, at least
-    /// `minimumBandTiles` tiles.
-    static func bands(_ grid: TileGrid, inputChannels cin: Int, outputChannels cout: Int) -> TileBands {
-        TileBands(grid: grid, targetTiles: max(minimumBandTiles, bandBytes / (4 * WinogradF43.elements * (cin + cout))))
+    /// Floats of the 36 transformed kernel matrices of a layer, packed (`transformKernels`).
+    static func kernelFloats(inputChannels cin: Int, outputChannels cout: Int) -> Int {
+        WinogradF43.elements * cin * PackedGEMM.paddedColumns(cout)
     }
 
-    /// `G g Gᵀ` of every kernel, as 36 matrices `[Cin, Cout]`: element (e, ci, co) at
-    /// `(e·Cin + ci)·Cout + co`. Input channels run in parallel, output channels eight at a time.
+    /// Where the eight-channel groups of band row `row` start in a transformed input (in
+    /// eight-float units): `PackedGEMM`'s A layout, groups `PackedGEMM.rowsPerBlock` apart.
+    static func packedRow(_ row: Int, channels: Int) -> Int {
+        PackedGEMM.offsetInA(row: row, column: 0, k: channels) / 8
+    }
+
+    /// `G g Gᵀ` of every kernel, as 36 matrices `[Cin, Cout]` in `PackedGEMM`'s B layout, one
+    /// after the other (`kernelFloats / 36` apart; the columns that pad Cout to whole panels are
+    /// left as they are and never reach an output). Input channels run in parallel, output
+    /// channels eight at a time.
     static func transformKernels(_ matrix: UnsafePointer<Float>, inputChannels cin: Int, outputChannels cout: Int,
                                  into kernels: UnsafeMutablePointer<SIMD8<Float>>, blocks: UnsafeMutablePointer<SIMD8<Float>>) {
-        let groups = cout / 8
+        let groups = cout / 8, elementStride = kernelFloats(inputChannels: cin, outputChannels: cout) / 36 / 8
         parallelFor(cin) { ci, participant in
             let block = blocks + 2 * participant * WinogradF43.elements
             let taps = block + WinogradF43.elements, half = taps + 9
@@ -99,14 +92,16 @@ enum WinogradConvolution3x3 {
                     taps[tap] = UnsafeRawPointer(matrix + (tap * cin + ci) * cout + group * 8).loadUnaligned(as: SIMD8<Float>.self)
                 }
                 WinogradF43.transformKernel(taps, into: block, half: half)
-                for e in 0..<36 { kernels[(e * cin + ci) * groups + group] = block[e] }
+                let offset = PackedGEMM.offsetInB(row: ci, column: group * 8, k: cin) / 8
+                for e in 0..<36 { kernels[e * elementStride + offset] = block[e] }
             }
         }
     }
 
     /// Transforms the 6×6 input neighbourhood of `tile` (zeros outside the map), eight channels at a
-    /// time; element e of channel group g goes to `target[e·elementStride + g]`. Interior tiles are
-    /// read in place; border tiles are first copied into `block` with their zeros.
+    /// time; element e of channel group g goes to `target[e·elementStride + g·PackedGEMM.rowsPerBlock]`
+    /// (`packedRow`). Interior tiles are read in place; border tiles are first copied into `block`
+    /// with their zeros.
     static func transformInput(_ x: UnsafePointer<Float>, grid: TileGrid, tile: Int, channels: Int,
                                block: UnsafeMutablePointer<SIMD8<Float>>,
                                into target: UnsafeMutablePointer<SIMD8<Float>>, elementStride: Int) {
@@ -137,7 +132,7 @@ enum WinogradConvolution3x3 {
                 let r = WinogradF43.inputTransform(load(0), load(1), load(2), load(3), load(4), load(5))
                 (columns[j], columns[6 + j], columns[12 + j], columns[18 + j], columns[24 + j], columns[30 + j]) = r
             }
-            let out = target + group
+            let out = target + group * PackedGEMM.rowsPerBlock
             for i in 0..<6 {
                 let q = columns + 6 * i, first = 6 * i * elementStride
                 let r = WinogradF43.inputTransform(q[0], q[1], q[2], q[3], q[4], q[5])
