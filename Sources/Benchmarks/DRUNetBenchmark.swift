@@ -28,6 +28,8 @@ public struct DRUNetBenchmarkReport: Sendable, Codable {
     public let gflopsPerSecond: Double
     /// Threads of the pool.
     public let threads: Int
+    /// The instruction set of the Winograd products (`PackedGEMM`).
+    public let instructionSet: String
     /// Peak resident set size of the process, MiB.
     public let peakRSSMB: Double?
     /// Images (or volumes) per call.
@@ -39,7 +41,7 @@ public struct DRUNetBenchmarkReport: Sendable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case benchmark, cases, size, depth, channels, nc, nb, weights, gflop, threads, batch
-        case gflopsPerSecond = "gflops_per_s"
+        case gflopsPerSecond = "gflops_per_s", instructionSet = "instruction_set"
         case peakRSSMB = "peak_rss_mb"
         case featureMapPeakBytes = "feature_map_peak_bytes", predictedFeatureMapBytes = "predicted_feature_map_bytes"
     }
@@ -69,7 +71,7 @@ public enum DRUNetBenchmark {
         return DRUNetBenchmarkReport(
             benchmark: "drunet", cases: ["forward": stats], size: size, depth: depth, channels: c.inputChannels, nc: c.channels,
             nb: c.blocks, weights: weights, gflop: flops / 1e9, gflopsPerSecond: flops / 1e9 / stats.medianSeconds,
-            threads: ThreadPool.shared.threadCount,
+            threads: ThreadPool.shared.threadCount, instructionSet: PackedGEMM.instructionSet.description,
             peakRSSMB: ProcessMemory.peakResidentBytes().map { Double($0) / 1_048_576 }, batch: batch,
             featureMapPeakBytes: featureMaps, predictedFeatureMapBytes: footprint.featureMapBytes)
     }

@@ -10,38 +10,42 @@ int packed_gemm_best_isa(void) {
     return PACKED_GEMM_PORTABLE;
 }
 
-/* One R × P block of C with zmm registers: 12 rows × 2 vectors of 16 columns. */
-__attribute__((target("avx512f")))
-static void block_avx512(int k, const float *a, const float *b, float *c, int ldc, int rows, int columns,
-                         int accumulate) {
+/* One R × P block of C with zmm registers: 12 rows × `vectors` vectors of 16 columns (a constant
+   after inlining: 2 for a full panel, 1 when the panel has at most 16 columns). */
+__attribute__((target("avx512f"), always_inline))
+static inline void block_avx512_vectors(int k, const float *a, const float *b, float *c, int ldc, int rows, int columns,
+                                        int accumulate, const int vectors) {
     __m512 acc[R][2];
-    __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
-    __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
+    __mmask16 masks[2];
+    masks[0] = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+    masks[1] = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
     for (int r = 0; r < R; r++) {
-        if (accumulate && r < rows) {
-            acc[r][0] = _mm512_maskz_loadu_ps(mask0, c + r * ldc);
-            acc[r][1] = _mm512_maskz_loadu_ps(mask1, c + r * ldc + 16);
-        } else {
-            acc[r][0] = _mm512_setzero_ps();
-            acc[r][1] = _mm512_setzero_ps();
+        for (int v = 0; v < vectors; v++) {
+            acc[r][v] = accumulate && r < rows ? _mm512_maskz_loadu_ps(masks[v], c + r * ldc + 16 * v) : _mm512_setzero_ps();
         }
     }
     for (int g = 0; g < k / 8; g++) {
         const float *ag = a + g * R * 8, *bg = b + g * 8 * P;
         for (int l = 0; l < 8; l++) {
-            __m512 b0 = _mm512_loadu_ps(bg + l * P), b1 = _mm512_loadu_ps(bg + l * P + 16);
+            __m512 bv[2];
+            for (int v = 0; v < vectors; v++) bv[v] = _mm512_loadu_ps(bg + l * P + 16 * v);
 #pragma clang loop unroll(full)
             for (int r = 0; r < R; r++) {
                 __m512 x = _mm512_set1_ps(ag[r * 8 + l]);
-                acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
-                acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
+                for (int v = 0; v < vectors; v++) acc[r][v] = _mm512_fmadd_ps(x, bv[v], acc[r][v]);
             }
         }
     }
     for (int r = 0; r < rows; r++) {
-        _mm512_mask_storeu_ps(c + r * ldc, mask0, acc[r][0]);
-        _mm512_mask_storeu_ps(c + r * ldc + 16, mask1, acc[r][1]);
+        for (int v = 0; v < vectors; v++) _mm512_mask_storeu_ps(c + r * ldc + 16 * v, masks[v], acc[r][v]);
     }
+}
+
+__attribute__((target("avx512f")))
+static void block_avx512(int k, const float *a, const float *b, float *c, int ldc, int rows, int columns,
+                         int accumulate) {
+    if (columns > 16) block_avx512_vectors(k, a, b, c, ldc, rows, columns, accumulate, 2);
+    else block_avx512_vectors(k, a, b, c, ldc, rows, columns, accumulate, 1);
 }
 
 /* Six rows × 16 columns of C with ymm registers, from row `first` and column `offset` of the block. */

@@ -3,6 +3,7 @@ import Benchmarks
 import Denoisers
 import Figures
 import FoundationEssentials
+import Tensor
 
 /// `invscale bench …`: timings of the building blocks, as text or one JSON object.
 struct BenchCommand: ParsableCommand {
@@ -100,11 +101,16 @@ struct BenchDRUNet: ParsableCommand {
     @Option(help: "Time this .pth or .safetensors checkpoint instead (its shapes set nc, nb and channels).")
     var weights: String?
     @Option(help: "Timed repetitions after the warm-up.") var reps: Int = 3
+    @Option(help: "Instruction set of the Winograd products: avx512, avx2 or portable (default: the best this CPU has; the results are the same bits).")
+    var instructionSet: String?
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @OptionGroup var runtime: RuntimeOptions
 
     func validate() throws {
         guard size > 0 else { throw ValidationError("--size: expected a positive integer, got \(size)") }
+        if let instructionSet, !PackedGEMM.InstructionSet.allCases.map(\.description).contains(instructionSet) {
+            throw ValidationError("--instruction-set: expected avx512, avx2 or portable, got '\(instructionSet)'")
+        }
         guard (1...4096).contains(batch) else { throw ValidationError("--batch: expected an integer from 1 to 4096, got \(batch)") }
         guard depth ?? 1 > 0 else { throw ValidationError("--depth: expected a positive integer, got \(depth ?? 0)") }
         guard reps > 0 else { throw ValidationError("--reps: expected a positive integer, got \(reps)") }
@@ -113,6 +119,9 @@ struct BenchDRUNet: ParsableCommand {
 
     func run() throws {
         try runtime.configure()
+        if let name = instructionSet, let chosen = PackedGEMM.InstructionSet.allCases.first(where: { $0.description == name }) {
+            do { try PackedGEMM.use(chosen) } catch { throw ValidationError("--instruction-set: \(error)") }
+        }
         let levels = try IntegerList.parse(nc, count: 4, option: "--nc")
         let model = try weights.map { try DRUNet(contentsOf: $0) } ?? DRUNet.random(
             configuration: DRUNetConfiguration(inputChannels: channels, outputChannels: channels, channels: levels, blocks: nb))
@@ -122,7 +131,7 @@ struct BenchDRUNet: ParsableCommand {
         if json {
             print(try JSONOutput.string(report))
         } else {
-            print("drunet \(depth.map { "3-D D=\($0) " } ?? "")N=\(size) batch \(batch) \(configuration) threads=\(report.threads)")
+            print("drunet \(depth.map { "3-D D=\($0) " } ?? "")N=\(size) batch \(batch) \(configuration) threads=\(report.threads) \(report.instructionSet)")
             if let stats = report.cases["forward"] { print("  forward: \(Format.seconds(stats))") }
             print("  \(Format.fixed(report.gflop, digits: 1)) GFLOP, \(Format.fixed(report.gflopsPerSecond, digits: 1)) GFLOP/s")
             if let rss = report.peakRSSMB { print("  peak RSS: \(Int(rss.rounded())) MiB") }
