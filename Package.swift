@@ -40,6 +40,9 @@ let package = Package(
         // every configuration (debug tests would otherwise run intrinsics at -O0).
         .target(name: "CPackedGEMM", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Tensor", dependencies: ["CBLAS", "CPackedGEMM"], swiftSettings: kernelSettings),
+        // Winograd's tile transforms, vectorised for the same instruction sets; no contraction into
+        // fused multiply-adds, so that every set gives the same bits.
+        .target(name: "CWinogradTransforms", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
         .target(name: "Processes"),
         .target(name: "Measurement", dependencies: ["Tensor"]),
         .target(name: "Formats", dependencies: ["Tensor", "SafeFiles", "CZlib", "CTIFF"]),
@@ -48,7 +51,7 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["Tensor"], swiftSettings: kernelSettings),
         .target(name: "Communication", dependencies: ["Tensor"], swiftSettings: kernelSettings),
         .target(name: "MPICommunication", dependencies: ["Communication", "Tensor", "CMPI"], swiftSettings: kernelSettings),
-        .target(name: "Denoisers", dependencies: ["Tensor", "Formats", "Communication", "Processes", "BundledWeights"],
+        .target(name: "Denoisers", dependencies: ["Tensor", "Formats", "Communication", "Processes", "BundledWeights", "CWinogradTransforms"],
                 swiftSettings: kernelSettings),
         .target(name: "Datasets", dependencies: ["Tensor", "Physics", "Formats", "Figures", "Communication"]),
         .target(name: "Solvers", dependencies: ["Tensor", "Physics", "Denoisers", "Communication"], swiftSettings: kernelSettings),

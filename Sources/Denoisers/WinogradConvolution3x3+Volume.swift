@@ -19,8 +19,8 @@ extension WinogradConvolution3x3 {
         let rows = depth * positions, chunks = (grid.perItem + positions - 1) / positions
         let slice = kernelFloats(inputChannels: cin, outputChannels: cout), kernelStride = slice / elements
         let kernels = workspace.buffer(0, count: 3 * slice / 8, of: SIMD8<Float>.self)
-        let transformedInput = workspace.buffer(1, count: threads * elements * rows * cin / 8, of: SIMD8<Float>.self)
-        let transformedOutput = workspace.buffer(2, count: threads * elements * rows * cout / 8, of: SIMD8<Float>.self)
+        let transformedInput = workspace.buffer(1, count: threads * elements * rows * cin, of: Float.self)
+        let transformedOutput = workspace.buffer(2, count: threads * elements * rows * cout, of: Float.self)
         let blocks = workspace.buffer(3, count: 2 * elements * threads, of: SIMD8<Float>.self)
         matrix.withUnsafeBufferPointer { weights in
             for dz in 0..<3 {
@@ -34,21 +34,18 @@ extension WinogradConvolution3x3 {
                 parallelFor(input.items / depth * chunks) { task, participant in
                     let (volume, chunk) = task.quotientAndRemainder(dividingBy: chunks)
                     let start = chunk * positions, count = min(positions, grid.perItem - start)
-                    let transformed = transformedInput + participant * elements * rows * cin / 8
-                    let products = transformedOutput + participant * elements * rows * cout / 8
-                    let block = blocks + 2 * participant * elements
+                    let a = transformedInput + participant * elements * rows * cin
+                    let c = transformedOutput + participant * elements * rows * cout
                     // Plane p's tiles are rows p·positions …: one row block per plane, so that a
                     // plane shift is a block shift.
                     func tile(_ plane: Int, _ position: Int) -> Int { (volume * depth + plane) * grid.perItem + start + position }
                     for plane in 0..<depth {
                         for position in 0..<count {
-                            transformInput(x, grid: grid, tile: tile(plane, position), channels: cin, block: block,
-                                           into: transformed + packedRow(plane * positions + position, channels: cin),
-                                           elementStride: rows * cin / 8)
+                            transformInput(x, grid: grid, tile: tile(plane, position), channels: cin,
+                                           into: a + packedRow(plane * positions + position, channels: cin),
+                                           elementStride: rows * cin)
                         }
                     }
-                    let a = UnsafeRawPointer(transformed).assumingMemoryBound(to: Float.self)
-                    let c = UnsafeMutableRawPointer(products).assumingMemoryBound(to: Float.self)
                     for e in 0..<elements {
                         let input = a + e * rows * cin, output = c + e * rows * cout, kernel = u + e * kernelStride
                         // The centre slice on every plane, then the plane before (slice 0) and the plane
@@ -64,8 +61,8 @@ extension WinogradConvolution3x3 {
                     }
                     for plane in 0..<depth {
                         for position in 0..<count {
-                            transformOutput(products + (plane * positions + position) * cout / 8, elementStride: rows * cout / 8,
-                                            block: block, grid: grid, tile: tile(plane, position), channels: cout, into: y,
+                            transformOutput(c + (plane * positions + position) * cout, elementStride: rows * cout,
+                                            grid: grid, tile: tile(plane, position), channels: cout, into: y,
                                             accumulate: accumulate, relu: relu)
                         }
                     }

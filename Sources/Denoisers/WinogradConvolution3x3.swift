@@ -1,3 +1,4 @@
+import CWinogradTransforms
 import Tensor
 
 /// Bias-free 3×3 convolutions (stride 1, zero padding 1) on channels-last maps by Winograd's
@@ -33,8 +34,8 @@ enum WinogradConvolution3x3 {
         let (elements, threads, rows) = (WinogradF43.elements, ThreadPool.shared.threadCount, tilesPerTask)
         let kernelStride = kernelFloats(inputChannels: cin, outputChannels: cout) / elements
         let kernels = workspace.buffer(0, count: elements * kernelStride / 8, of: SIMD8<Float>.self)
-        let transformedInput = workspace.buffer(1, count: threads * elements * rows * cin / 8, of: SIMD8<Float>.self)
-        let transformedOutput = workspace.buffer(2, count: threads * elements * rows * cout / 8, of: SIMD8<Float>.self)
+        let transformedInput = workspace.buffer(1, count: threads * elements * rows * cin, of: Float.self)
+        let transformedOutput = workspace.buffer(2, count: threads * elements * rows * cout, of: Float.self)
         let blocks = workspace.buffer(3, count: 2 * elements * threads, of: SIMD8<Float>.self)
         matrix.withUnsafeBufferPointer { weights in
             transformKernels(weights.baseAddress!, inputChannels: cin, outputChannels: cout, into: kernels, blocks: blocks)
@@ -44,22 +45,19 @@ enum WinogradConvolution3x3 {
             output.withMutablePointer { y in
                 parallelFor((grid.count + rows - 1) / rows) { task, participant in
                     let first = task * rows, count = min(rows, grid.count - first)
-                    let transformed = transformedInput + participant * elements * rows * cin / 8
-                    let products = transformedOutput + participant * elements * rows * cout / 8
-                    let block = blocks + 2 * participant * elements
+                    let a = transformedInput + participant * elements * rows * cin
+                    let c = transformedOutput + participant * elements * rows * cout
                     for local in 0..<count {
-                        transformInput(x, grid: grid, tile: first + local, channels: cin, block: block,
-                                       into: transformed + packedRow(local, channels: cin), elementStride: rows * cin / 8)
+                        transformInput(x, grid: grid, tile: first + local, channels: cin,
+                                       into: a + packedRow(local, channels: cin), elementStride: rows * cin)
                     }
-                    let a = UnsafeRawPointer(transformed).assumingMemoryBound(to: Float.self)
-                    let c = UnsafeMutableRawPointer(products).assumingMemoryBound(to: Float.self)
                     for e in 0..<elements {
                         PackedGEMM.multiply(m: count, n: cout, k: cin, a: a + e * rows * cin, b: u + e * kernelStride,
                                             c: c + e * rows * cout, ldc: cout)
                     }
                     for local in 0..<count {
-                        transformOutput(products + local * cout / 8, elementStride: rows * cout / 8, block: block, grid: grid,
-                                        tile: first + local, channels: cout, into: y, accumulate: accumulate, relu: relu)
+                        transformOutput(c + local * cout, elementStride: rows * cout, grid: grid, tile: first + local,
+                                        channels: cout, into: y, accumulate: accumulate, relu: relu)
                     }
                 }
             }
@@ -71,10 +69,10 @@ enum WinogradConvolution3x3 {
         WinogradF43.elements * cin * PackedGEMM.paddedColumns(cout)
     }
 
-    /// Where the eight-channel groups of band row `row` start in a transformed input (in
-    /// eight-float units): `PackedGEMM`'s A layout, groups `PackedGEMM.rowsPerBlock` apart.
+    /// Where the first channel of row `row` of a task's transformed input lies: `PackedGEMM`'s A
+    /// layout.
     static func packedRow(_ row: Int, channels: Int) -> Int {
-        PackedGEMM.offsetInA(row: row, column: 0, k: channels) / 8
+        PackedGEMM.offsetInA(row: row, column: 0, k: channels)
     }
 
     /// `G g Gᵀ` of every kernel, as 36 matrices `[Cin, Cout]` in `PackedGEMM`'s B layout, one
@@ -98,84 +96,26 @@ enum WinogradConvolution3x3 {
         }
     }
 
-    /// Transforms the 6×6 input neighbourhood of `tile` (zeros outside the map), eight channels at a
-    /// time; element e of channel group g goes to `target[e·elementStride + g·PackedGEMM.rowsPerBlock]`
-    /// (`packedRow`). Interior tiles are read in place; border tiles are first copied into `block`
-    /// with their zeros.
+    /// Transforms the 6×6 input neighbourhood of `tile` (zeros outside the map) into `target`:
+    /// element e of channels c … c+7 at `target[e·elementStride + packedRow(0, …) …]`, i.e. the
+    /// eight-channel groups `PackedGEMM.rowsPerBlock · 8` floats apart (`CWinogradTransforms`, with
+    /// the instruction set of `PackedGEMM`).
     static func transformInput(_ x: UnsafePointer<Float>, grid: TileGrid, tile: Int, channels: Int,
-                               block: UnsafeMutablePointer<SIMD8<Float>>,
-                               into target: UnsafeMutablePointer<SIMD8<Float>>, elementStride: Int) {
+                               into target: UnsafeMutablePointer<Float>, elementStride: Int) {
         let (item, top, left) = grid.origin(of: tile)
-        let x = x + item * grid.height * grid.width * channels
-        let interior = top >= 1 && top + 5 <= grid.height && left >= 1 && left + 5 <= grid.width
-        let columns = block + 36
-        for group in 0..<(channels / 8) {
-            let source: UnsafeRawPointer, rowStride: Int, columnStride: Int
-            if interior {
-                source = UnsafeRawPointer(x + ((top - 1) * grid.width + left - 1) * channels + group * 8)
-                (rowStride, columnStride) = (4 * grid.width * channels, 4 * channels)
-            } else {
-                for i in 0..<6 {
-                    for j in 0..<6 {
-                        let (row, column) = (top - 1 + i, left - 1 + j)
-                        block[i * 6 + j] = row >= 0 && row < grid.height && column >= 0 && column < grid.width
-                            ? UnsafeRawPointer(x + (row * grid.width + column) * channels + group * 8).loadUnaligned(as: SIMD8<Float>.self)
-                            : SIMD8()
-                    }
-                }
-                source = UnsafeRawPointer(block)
-                (rowStride, columnStride) = (6 * 32, 32)
-            }
-            for j in 0..<6 {
-                let p = source + j * columnStride
-                func load(_ i: Int) -> SIMD8<Float> { p.loadUnaligned(fromByteOffset: i * rowStride, as: SIMD8<Float>.self) }
-                let r = WinogradF43.inputTransform(load(0), load(1), load(2), load(3), load(4), load(5))
-                (columns[j], columns[6 + j], columns[12 + j], columns[18 + j], columns[24 + j], columns[30 + j]) = r
-            }
-            let out = target + group * PackedGEMM.rowsPerBlock
-            for i in 0..<6 {
-                let q = columns + 6 * i, first = 6 * i * elementStride
-                let r = WinogradF43.inputTransform(q[0], q[1], q[2], q[3], q[4], q[5])
-                out[first] = r.0
-                out[first + elementStride] = r.1
-                out[first + 2 * elementStride] = r.2
-                out[first + 3 * elementStride] = r.3
-                out[first + 4 * elementStride] = r.4
-                out[first + 5 * elementStride] = r.5
-            }
-        }
+        winograd_input_tile(Int32(PackedGEMM.instructionSet.rawValue), x + item * grid.height * grid.width * channels,
+                            Int32(grid.height), Int32(grid.width), Int32(channels), Int32(top), Int32(left), target,
+                            elementStride, PackedGEMM.rowsPerBlock * 8)
     }
 
-    /// Transforms the GEMM results of `tile` back and writes (or adds) the 4×4 pixels that lie in
-    /// the map, with ReLU when asked.
-    static func transformOutput(_ source: UnsafeMutablePointer<SIMD8<Float>>, elementStride: Int,
-                                block: UnsafeMutablePointer<SIMD8<Float>>, grid: TileGrid, tile: Int, channels: Int,
+    /// Transforms the 36 products of `tile` (element e of channel c at `source[e·elementStride + c]`)
+    /// back and writes (or adds) the 4×4 pixels that lie in the map, with ReLU when asked.
+    static func transformOutput(_ source: UnsafePointer<Float>, elementStride: Int, grid: TileGrid, tile: Int, channels: Int,
                                 into y: UnsafeMutablePointer<Float>, accumulate: Bool, relu: Bool) {
         let (item, top, left) = grid.origin(of: tile)
-        let y = y + item * grid.height * grid.width * channels
-        let rows = min(4, grid.height - top), columns = min(4, grid.width - left)
-        let zero = SIMD8<Float>()
-        for group in 0..<(channels / 8) {
-            let m = source + group
-            for j in 0..<6 {
-                func load(_ i: Int) -> SIMD8<Float> { m[(6 * i + j) * elementStride] }
-                (block[j], block[6 + j], block[12 + j], block[18 + j]) =
-                    WinogradF43.outputTransform(load(0), load(1), load(2), load(3), load(4), load(5))
-            }
-            for i in 0..<rows {
-                let q = block + 6 * i
-                let pixels = block + 24
-                (pixels[0], pixels[1], pixels[2], pixels[3]) = WinogradF43.outputTransform(q[0], q[1], q[2], q[3], q[4], q[5])
-                let line = UnsafeMutableRawPointer(y + ((top + i) * grid.width + left) * channels + group * 8)
-                for j in 0..<columns {
-                    var value = pixels[j]
-                    let offset = j * channels * 4
-                    if accumulate { value += line.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) }
-                    if relu { value.replace(with: zero, where: value .< zero) }
-                    line.storeBytes(of: value, toByteOffset: offset, as: SIMD8<Float>.self)
-                }
-            }
-        }
+        winograd_output_tile(Int32(PackedGEMM.instructionSet.rawValue), source, elementStride,
+                             y + item * grid.height * grid.width * channels, Int32(grid.height), Int32(grid.width),
+                             Int32(channels), Int32(top), Int32(left), accumulate ? 1 : 0, relu ? 1 : 0)
     }
 }
 

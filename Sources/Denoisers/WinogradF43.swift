@@ -2,8 +2,9 @@
 /// a 6×6 input tile d and a 3×3 kernel g give the 4×4 correlation output
 /// `Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A`, with interpolation points 0, ±1, ±2, ∞.
 ///
-/// All transforms work on eight channels (or eight kernels) at once (`SIMD8`), on 6×6 blocks of
-/// vectors laid out row-major in caller-provided buffers.
+/// The kernel transform works on eight kernels at once (`SIMD8`), on 6×6 blocks of vectors laid
+/// out row-major in caller-provided buffers; the input and output transforms, which run on every
+/// tile, are in the C target `CWinogradTransforms` (16 channels at a time with AVX-512).
 enum WinogradF43 {
     /// Number of transformed elements per tile (6·6): the number of GEMMs per layer.
     static let elements = 36
@@ -29,23 +30,5 @@ enum WinogradF43 {
                                 half: UnsafeMutablePointer<SIMD8<Float>>) {
         for column in 0..<3 { kernelTransform(g + column, stride: 3, into: half + column, stride: 3) }
         for row in 0..<6 { kernelTransform(half + 3 * row, stride: 1, into: u + 6 * row, stride: 1) }
-    }
-
-    /// `Bᵀ x` of six vectors.
-    @inline(__always)
-    static func inputTransform(_ x0: SIMD8<Float>, _ x1: SIMD8<Float>, _ x2: SIMD8<Float>, _ x3: SIMD8<Float>,
-                               _ x4: SIMD8<Float>, _ x5: SIMD8<Float>)
-        -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
-        let sum12 = x1 + x2, sum34 = x3 + x4, rest = x4 - x2
-        return (x0 * 4 - x2 * 5 + x4, sum34 - sum12 * 4, (x1 - x2) * 4 + (x4 - x3),
-                (x3 - x1) * 2 + rest, (x1 - x3) * 2 + rest, x1 * 4 - x3 * 5 + x5)
-    }
-
-    /// `Aᵀ x` of six vectors.
-    @inline(__always)
-    static func outputTransform(_ x0: SIMD8<Float>, _ x1: SIMD8<Float>, _ x2: SIMD8<Float>, _ x3: SIMD8<Float>,
-                                _ x4: SIMD8<Float>, _ x5: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
-        let sum12 = x1 + x2, difference12 = x1 - x2, sum34 = x3 + x4, difference34 = x3 - x4
-        return (x0 + sum12 + sum34, difference12 + difference34 * 2, sum12 + sum34 * 4, difference12 + difference34 * 8 + x5)
     }
 }
