@@ -1,4 +1,5 @@
 import Synchronization
+import Glibc
 import Tensor
 
 /// Reusable scratch memory for one forward pass at a time: each slot keeps the largest buffer
@@ -14,9 +15,21 @@ final class Workspace: @unchecked Sendable {
         while slots.count <= slot { slots.append((.allocate(byteCount: 64, alignment: 64), 64)) }
         if slots[slot].bytes < bytes {
             slots[slot].pointer.deallocate()
-            slots[slot] = (.allocate(byteCount: bytes, alignment: 64), bytes)
+            slots[slot] = (Self.allocate(bytes), bytes)
         }
         return slots[slot].pointer.bindMemory(to: type, capacity: count)
+    }
+
+    /// Room for `bytes`, 64-byte aligned; from 2 MiB on, on 2 MiB boundaries and advised for
+    /// transparent huge pages (where the system leaves them to `madvise`), so that the Winograd
+    /// kernels' 36 matrices and the products walking them do not miss the TLB at every 4 KiB.
+    private static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
+        let hugePage = 2 << 20
+        guard bytes >= hugePage else { return .allocate(byteCount: bytes, alignment: 64) }
+        let rounded = (bytes + hugePage - 1) / hugePage * hugePage
+        let pointer = UnsafeMutableRawPointer.allocate(byteCount: rounded, alignment: hugePage)
+        _ = madvise(pointer, rounded, MADV_HUGEPAGE)
+        return pointer
     }
 
     deinit { slots.forEach { $0.pointer.deallocate() } }
