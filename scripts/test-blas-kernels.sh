@@ -30,7 +30,7 @@ for core in "${cores[@]}"; do
     [ "$core" != unset ] && setting+=("OPENBLAS_CORETYPE=$core")
     [ "$l2" != unset ] && setting+=("OPENBLAS_L2_SIZE=$l2")
     label="OPENBLAS_CORETYPE=$core OPENBLAS_L2_SIZE=$l2"
-    echo "test-blas-kernels: $label: $("${setting[@]}" .build/debug/invscale version | tail -1)"
+    echo "test-blas-kernels: $label: $("${setting[@]}" .build/debug/invscale version | grep -m1 "^OpenBLAS")"
     log=$(mktemp)
     if "${setting[@]}" swift test --skip-build --disable-xctest --filter 'InvarianceTests' >"$log" 2>&1 \
         && grep -q "Test run with [1-9][0-9]* tests.* passed" "$log"; then

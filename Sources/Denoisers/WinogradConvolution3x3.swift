@@ -107,10 +107,10 @@ enum WinogradConvolution3x3 {
     /// Input channels per task of `transformKernels`.
     static let kernelTaskChannels = 16
 
-    /// Transforms the 6×6 input neighbourhood of `tile` (zeros outside the map) into `target`:
-    /// element e of channels c … c+7 at `target[e·elementStride + packedRow(0, …) …]`, i.e. the
-    /// eight-channel groups `PackedGEMM.rowsPerBlock · 8` floats apart (`CWinogradTransforms`, with
-    /// the instruction set of `PackedGEMM`).
+    /// Transforms the 6×6 input neighbourhood of `tile` (zeros outside the map) into `target`, the
+    /// start of the tile's row in a `PackedGEMM` A layout (`packedRow`): element e at
+    /// `elementStride · e`, its eight-channel groups `PackedGEMM.rowsPerBlock · 8` floats apart
+    /// (`CWinogradTransforms`, with the instruction set of `PackedGEMM`).
     static func transformInput(_ x: UnsafePointer<Float>, grid: TileGrid, tile: Int, channels: Int,
                                into target: UnsafeMutablePointer<Float>, elementStride: Int) {
         let (item, top, left) = grid.origin(of: tile)
