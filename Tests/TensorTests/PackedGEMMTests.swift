@@ -15,8 +15,8 @@ struct PackedGEMMTests {
         }
     }
 
-    @Test("m × n × k with partial blocks and panels, C = A·B and C += A·B, ldc wider than n",
-          arguments: [(1, 8, 8), (12, 32, 64), (13, 16, 40), (13, 40, 24), (37, 72, 136), (5, 8, 512)])
+    @Test("m × n × k with partial blocks and panels (n not always a multiple of 8), C = A·B and C += A·B, ldc wider than n",
+          arguments: [(1, 8, 8), (12, 32, 64), (13, 16, 40), (13, 40, 24), (7, 13, 16), (25, 45, 8), (37, 72, 136), (5, 8, 512)])
     func allInstructionSets(m: Int, n: Int, k: Int) throws {
         let ldc = n + 8
         let a = Self.values(m * k, seed: 1), b = Self.values(k * n, seed: 2), start = Self.values(m * ldc, seed: 3)
