@@ -102,15 +102,12 @@ struct BenchDRUNet: ParsableCommand {
     var weights: String?
     @Option(help: "Timed repetitions after the warm-up.") var reps: Int = 3
     @Option(help: "Instruction set of the Winograd products: avx512, avx2 or portable (default: the best this CPU has; the results are the same bits).")
-    var instructionSet: String?
+    var instructionSet: PackedGEMM.InstructionSet?
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @OptionGroup var runtime: RuntimeOptions
 
     func validate() throws {
         guard size > 0 else { throw ValidationError("--size: expected a positive integer, got \(size)") }
-        if let instructionSet, !PackedGEMM.InstructionSet.allCases.map(\.description).contains(instructionSet) {
-            throw ValidationError("--instruction-set: expected avx512, avx2 or portable, got '\(instructionSet)'")
-        }
         guard (1...4096).contains(batch) else { throw ValidationError("--batch: expected an integer from 1 to 4096, got \(batch)") }
         guard depth ?? 1 > 0 else { throw ValidationError("--depth: expected a positive integer, got \(depth ?? 0)") }
         guard reps > 0 else { throw ValidationError("--reps: expected a positive integer, got \(reps)") }
@@ -119,8 +116,8 @@ struct BenchDRUNet: ParsableCommand {
 
     func run() throws {
         try runtime.configure()
-        if let name = instructionSet, let chosen = PackedGEMM.InstructionSet.allCases.first(where: { $0.description == name }) {
-            do { try PackedGEMM.use(chosen) } catch { throw ValidationError("--instruction-set: \(error)") }
+        if let instructionSet {
+            do { try PackedGEMM.use(instructionSet) } catch { throw ValidationError("--instruction-set: \(error)") }
         }
         let levels = try IntegerList.parse(nc, count: 4, option: "--nc")
         let model = try weights.map { try DRUNet(contentsOf: $0) } ?? DRUNet.random(
@@ -224,4 +221,14 @@ struct BenchBlur: ParsableCommand {
         print("  fused vs per-operator gradient: \(report.relativeDifference) relative")
         if let rss = report.peakRSSMB { print("  peak RSS: \(Int(rss.rounded())) MiB") }
     }
+}
+
+/// `--instruction-set` by the set's name (avx512, avx2, portable).
+extension PackedGEMM.InstructionSet: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let named = Self.allCases.first(where: { $0.description == argument }) else { return nil }
+        self = named
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.description) }
 }
